@@ -1,0 +1,51 @@
+# SVM-APM: an overlay on QEMU 10.2.2 plus an ordered upstream patch series.
+#
+#   make qemu        fetch, assemble, configure, build (incremental)
+#   make run         SVM conformance guest under every available accelerator
+#   make check       everything the project tests; ends "N passed, N failed"
+#   make series      export the series to build/series/ and checkpatch it
+#   make print-qemu  path of the built qemu-system-x86_64
+#   make print-src   path of the assembled QEMU source tree
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+SRC := $(BUILD)/src
+QBUILD := $(BUILD)/qemu
+QEMU_BIN := $(QBUILD)/qemu-system-x86_64
+PY := /usr/bin/python3
+export TOP BUILD SRC QBUILD QEMU_BIN
+
+.PHONY: all deps fetch src qemu firmware run check series print-qemu print-src clean
+
+all: qemu
+
+deps:
+	@bash mk/deps.sh
+
+fetch: deps
+	@bash mk/fetch.sh >/dev/null
+
+src: fetch
+	@$(PY) mk/assemble.py "$$(bash mk/fetch.sh)" $(SRC)
+
+qemu: src
+	@bash mk/build.sh $(SRC) $(QBUILD)
+
+run: qemu
+	@bash mk/run.sh
+
+check: qemu
+	@bash mk/check.sh
+
+series: src
+	@bash mk/series.sh
+
+print-qemu:
+	@echo $(QEMU_BIN)
+
+print-src:
+	@echo $(SRC)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,108 @@
+#!/bin/bash
+# make check: every test of the project, counted; ends "N passed, N failed,
+# N skipped".  Expected failures (known TCG divergences, marked in the
+# conformance table) are listed and counted as skipped.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+log=$BUILD/check
+rm -rf "$log"
+mkdir -p "$log"
+pass=0 fail=0 skip=0 xfail=0
+failed=()
+
+result() {  # result NAME pass|fail|skip [detail]
+    case $2 in
+    pass) pass=$((pass + 1)); echo "PASS  $1";;
+    fail) fail=$((fail + 1)); failed+=("$1"); echo "FAIL  $1${3:+: $3}";;
+    skip) skip=$((skip + 1)); echo "SKIP  $1${3:+: $3}";;
+    esac
+}
+
+phase() { echo "== $1"; }
+
+# 1. QEMU's check-tcg for x86_64-softmmu: upstream system tests plus the
+#    SVM conformance guest judging the tcg column itself.
+phase "check-tcg (x86_64-softmmu system tests)"
+start=$(date +%s)
+make -C "$QBUILD" -k check-tcg > "$log/check-tcg.log" 2>&1
+grep -E "^  TEST" "$log/check-tcg.log" | sed 's/^  TEST *//' | sort -u > "$log/tcg-tests"
+failed_runs=$(grep -oE "\[[^]]*run-[^]]*\] Error" "$log/check-tcg.log" | sed 's/.*run-//; s/\].*//' | sort -u)
+while read -r t; do
+    name=${t% on x86_64}
+    if grep -qx "${name}" <<< "$failed_runs"; then
+        result "tcg: $t" fail "see $log/check-tcg.log"
+    else
+        result "tcg: $t" pass
+    fi
+done < "$log/tcg-tests"
+if ! grep -q "svm-conformance" "$log/tcg-tests"; then
+    result "tcg: svm-conformance did not run" fail "see $log/check-tcg.log"
+fi
+echo "   ($(( $(date +%s) - start )) s)"
+
+guest=$QBUILD/tests/tcg/x86_64-softmmu/svm-conformance
+
+# 2. The judge can fail: flip one expectation, the guest must fail it.
+phase "conformance judge rejects a flipped expectation"
+if [ -x "$guest" ]; then
+    timeout 60 "$QEMU_BIN" -M pc -cpu qemu64,+svm,+npt,+vgif,+svme-addr-chk \
+        -nodefaults -display none -monitor none -no-reboot \
+        -chardev file,path="$log/flip.out",id=out \
+        -device isa-debugcon,chardev=out \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x4 \
+        -fw_cfg name=opt/svm/flip,string=1 -kernel "$guest" >/dev/null 2>&1
+    rc=$?
+    if [ $rc != 0 ] && grep -q "^R 1 .*: FAIL" "$log/flip.out"; then
+        result "conformance: flipped expectation is reported as FAIL" pass
+    else
+        result "conformance: flipped expectation is reported as FAIL" fail "rc=$rc"
+    fi
+else
+    result "conformance: flipped expectation" fail "guest not built"
+fi
+
+# 3. The cross-accelerator qtest: one case per accelerator and scenario.
+phase "qtest svm-conformance-test (tcg, kvm)"
+start=$(date +%s)
+if ninja -C "$QBUILD" tests/qtest/svm-conformance-test > "$log/qtest-build.log" 2>&1; then
+    (cd "$QBUILD" && QTEST_QEMU_BINARY=./qemu-system-x86_64 \
+        SVM_CONFORMANCE_GUEST="$guest" \
+        SVM_CONFORMANCE_REPORT="$log/conformance.tsv" \
+        timeout 1200 ./tests/qtest/svm-conformance-test --tap -k) \
+        > "$log/qtest.tap" 2> "$log/qtest.err"
+    grep -v "^#" "$log/qtest.err" | sed 's/^/   /'
+    while read -r line; do
+        name=$(sed -E 's/^(not )?ok [0-9]+ //; s/ #.*//' <<< "$line")
+        case $line in
+        "ok "*"# SKIP"*) skip=$((skip + 1));;
+        "ok "*) pass=$((pass + 1));;
+        "not ok "*"# TODO"*) xfail=$((xfail + 1)); skip=$((skip + 1))
+                            echo "XFAIL $name (${line##*# TODO })";;
+        "not ok "*) fail=$((fail + 1)); failed+=("$name"); echo "FAIL  $name";;
+        esac
+    done < <(grep -E "^(not )?ok " "$log/qtest.tap")
+    grep -E "^# (tcg|kvm)/" "$log/qtest.tap" | sed 's/^/   /'
+else
+    result "qtest: build svm-conformance-test" fail "see $log/qtest-build.log"
+fi
+echo "   ($(( $(date +%s) - start )) s)"
+
+# 4. The tooling itself.
+phase "tooling"
+if (cd "$TOP" && make -s series) > "$log/series.log" 2>&1; then
+    result "make series: checkpatch-clean export" pass
+else
+    result "make series: checkpatch-clean export" fail "see $log/series.log"
+fi
+if bash "$here/selftest.sh" > "$log/selftest.log" 2>&1; then
+    while read -r l; do result "tooling: ${l#ok }" pass; done < <(grep "^ok " "$log/selftest.log")
+else
+    grep "^ok " "$log/selftest.log" | while read -r l; do echo "PASS  tooling: ${l#ok }"; done
+    result "tooling: selftest" fail "$(grep -v '^ok ' "$log/selftest.log" | tail -3 | tr '\n' ' ')"
+fi
+
+echo
+[ ${#failed[@]} = 0 ] || printf 'failed: %s\n' "${failed[@]}"
+echo "xfail: $xfail (known TCG divergences, counted as skipped)"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]

@@ -1,0 +1,41 @@
+#!/bin/bash
+# make run: the SVM conformance guest under every available accelerator,
+# as a per-scenario table (one column per accelerator) and a summary line.
+set -uo pipefail
+log=$BUILD/run
+mkdir -p "$log"
+echo "== building the conformance guest and its qtest runner"
+make -C "$QBUILD" build-tcg-tests-x86_64-softmmu > "$log/build.log" 2>&1 &&
+    ninja -C "$QBUILD" tests/qtest/svm-conformance-test >> "$log/build.log" 2>&1 || {
+    tail -20 "$log/build.log"
+    echo "make run: build failed; see $log/build.log" >&2
+    exit 1
+}
+guest=$QBUILD/tests/tcg/x86_64-softmmu/svm-conformance
+echo "== running (tcg always; kvm when /dev/kvm has AMD SVM)"
+(cd "$QBUILD" && QTEST_QEMU_BINARY=./qemu-system-x86_64 \
+    SVM_CONFORMANCE_GUEST="$guest" SVM_CONFORMANCE_REPORT="$log/report.tsv" \
+    ./tests/qtest/svm-conformance-test -k > "$log/qtest.tap" 2> "$log/qtest.err")
+sed -n 's/^svm-conformance: /   /p' "$log/qtest.err"
+/usr/bin/python3 - "$log/report.tsv" "$log/qtest.tap" <<'PY'
+import sys, collections
+rows = collections.OrderedDict()
+for line in open(sys.argv[1]):
+    accel, variant, sid, rule, verdict, note = line.rstrip("\n").split("\t")
+    cell = verdict + ("(%s)" % note if note else "")
+    rows.setdefault((sid, rule), {})[accel] = cell
+skipped = "kvm" not in {a for r in rows.values() for a in r}
+accels = ["tcg", "kvm"]
+w = max(len(s) for s, _ in rows) if rows else 10
+print("%-*s  %-34s  %-10s  %s" % (w, "scenario", "APM rule", "tcg", "kvm"))
+for (sid, rule), cells in rows.items():
+    print("%-*s  %-34s  %-10s  %s" % (w, sid, rule[:34], cells.get("tcg", "-"),
+                                     cells.get("kvm", "skipped" if skipped else "-")))
+for a in accels:
+    cells = [r[a] for r in rows.values() if a in r]
+    n = lambda v: sum(1 for c in cells if c.split("(")[0] == v)
+    # Format is a contract: "<column>: N scenarios, N passed, N failed,
+    # N known-failures" (XPASS counts as failed: the table must change).
+    print("%s: %d scenarios, %d passed, %d failed, %d known-failures"
+          % (a, len(cells), n("PASS"), n("FAIL") + n("XPASS"), n("XFAIL")))
+PY

@@ -1,0 +1,62 @@
+#!/bin/bash
+# Failure modes of the tooling: each line "ok <what>" or a diagnostic.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+tarball=$(bash "$here/fetch.sh")
+status=0
+
+check() {  # check WHAT COMMAND...; succeeds when COMMAND does
+    local what=$1; shift
+    if "$@"; then echo "ok $what"; else echo "FAILED $what"; status=1; fi
+}
+
+# A checksum mismatch is refused with a message naming the file.
+mkdir -p "$tmp/cache"
+cp "$tarball" "$tmp/cache/"
+SVM_APM_CACHE=$tmp/cache QEMU_SHA256=$(printf '0%.0s' $(seq 64)) \
+    bash "$here/fetch.sh" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+check "fetch: sha256 mismatch refused" \
+    test $rc != 0 -a -n "$(grep 'sha256 mismatch for qemu_10.2.2+ds.orig.tar.xz' "$tmp/err")"
+
+# A series naming a missing file stops before touching any tree.
+mkdir -p "$tmp/repo"
+cp -r "$top/mk" "$top/patches" "$top/tests" "$tmp/repo/"
+printf '\npatch: -\nfiles: no/such/file.c\nmessage: %s\n' \
+    "$(sed -n 's/^message: //p' "$top/patches/series" | head -1)" \
+    >> "$tmp/repo/patches/series"
+/usr/bin/python3 "$tmp/repo/mk/assemble.py" "$tarball" "$tmp/src" 2> "$tmp/err"
+rc=$?
+check "assemble: missing series file named, no tree" \
+    test $rc != 0 -a ! -e "$tmp/src" -a -n "$(grep 'missing file no/such/file.c' "$tmp/err")"
+
+# A patch that does not apply names its entry and leaves no stamp.
+cp -r "$top/patches/." "$tmp/repo/patches/"
+cat > "$tmp/repo/patches/broken.diff" <<'EOP'
+--- a/VERSION
++++ b/VERSION
+@@ -1 +1 @@
+-0.0.1
++0.0.2
+EOP
+printf '\npatch: broken.diff\nmessage: %s\n' \
+    "$(sed -n 's/^message: //p' "$top/patches/series" | head -1)" \
+    >> "$tmp/repo/patches/series"
+/usr/bin/python3 "$tmp/repo/mk/assemble.py" "$tarball" "$tmp/src" \
+    > /dev/null 2> "$tmp/err"
+rc=$?
+check "assemble: non-applying patch named, tree not stamped" \
+    test $rc != 0 -a ! -e "$tmp/src.stamp" -a -n "$(grep 'patches/series:[0-9]*: patch broken.diff does not apply' "$tmp/err")"
+
+# Assembly is idempotent: a second run does nothing.
+out=$(/usr/bin/python3 "$here/assemble.py" "$tarball" "$top/build/src")
+check "assemble: up-to-date tree left alone" test -z "$out"
+
+# The series commits are exactly the entries, on top of the pristine tree.
+n=$(grep -c '^message:' "$top/patches/series")
+check "assemble: one commit per series entry" \
+    test "$(git -C "$top/build/src" rev-list --count upstream..master)" = "$n"
+exit $status

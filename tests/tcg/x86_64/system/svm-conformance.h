@@ -1,0 +1,632 @@
+/*
+ * SVM conformance: the scenarios and their expected outcomes.
+ *
+ * One table, read by the guest (svm-conformance.c, which runs each
+ * scenario and judges it) and by the host-side runner
+ * (tests/qtest/svm-conformance-test.c, which judges the guest's raw
+ * outcomes again for every accelerator).  Rule ids (R-...) and section
+ * numbers refer to AMD64 APM Vol. 2 chapter 15.
+ *
+ * Copyright (c) 2026 The SVM-APM series authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef SVM_CONFORMANCE_H
+#define SVM_CONFORMANCE_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+/* The instruction a scenario executes (0F 01 D8..DF), or a special test. */
+enum {
+    I_VMRUN, I_VMMCALL, I_VMLOAD, I_VMSAVE, I_STGI, I_CLGI, I_SKINIT,
+    I_INVLPGA, I_SPECIAL,
+};
+
+/* Where and how it runs. */
+#define E_GUEST      (1u << 0)   /* executed by L2; otherwise by L1 */
+#define E_ICEPT      (1u << 1)   /* L1 sets the instruction's intercept */
+#define E_XI         (1u << 2)   /* L1 intercepts every exception */
+#define E_CPL3       (1u << 3)
+#define E_NPT        (1u << 4)   /* L1 enables nested paging (identity) */
+#define E_SVME0      (1u << 5)   /* EFER.SVME cleared first */
+#define E_LOCK       (1u << 6)   /* LOCK prefix */
+#define E_PAE32      (1u << 7)   /* L2 in 32-bit protected mode, PAE paging */
+#define E_REAL       (1u << 8)   /* L2 in real mode */
+#define E_V86        (1u << 9)   /* L2 in virtual-8086 mode */
+#define E_ASIZE32    (1u << 10)  /* 0x67 prefix (64-bit mode) */
+#define E_RAX_UNALIGNED (1u << 11)  /* rAX = page + 0x800 */
+#define E_RAX_BIT63  (1u << 12)  /* rAX = 0xffff_ffff_ffff_f000 */
+#define E_RAX_MAXPHY (1u << 13)  /* rAX = 1 << MAXPHYADDR */
+#define E_RAX_HIGH32 (1u << 14)  /* rAX = page | 0xffff_ffff_0000_0000 */
+
+/* CPUID features a scenario needs or depends on (bit = feature). */
+#define F_SVM        (1u << 0)   /* Fn8000_0001_ECX[2] */
+#define F_NOSVM      (1u << 1)   /* SVM absent */
+#define F_NPT        (1u << 2)   /* Fn8000_000A_EDX[0] */
+#define F_VGIF       (1u << 3)   /* Fn8000_000A_EDX[16] */
+#define F_ADDRCHK    (1u << 4)   /* Fn8000_000A_EDX[28] SvmeAddrChk */
+
+/* Special scenarios (insn == I_SPECIAL). */
+enum {
+    S_NONE,
+    /* VMRUN consistency checks, 15.5.1: VMEXIT_INVALID and GIF=0 */
+    S_CC_NO_VMRUN_ICEPT, S_CC_ASID0, S_CC_EFER_SVME0, S_CC_CR0_NW,
+    S_CC_CR0_HIGH, S_CC_CR4_RSVD, S_CC_DR6_HIGH, S_CC_DR7_HIGH,
+    S_CC_EFER_RSVD, S_CC_LME_NOPAE, S_CC_CS_L_D, S_CC_EVTINJ_TYPE1,
+    S_CC_EVTINJ_VEC2, S_CC_MSRPM_HIGH, S_CC_IOPM_HIGH, S_CC_CR3_MBZ,
+    /* VGIF, 15.33.2 */
+    S_VGIF_FIRST_VIRQ, S_VGIF_STGI, S_VGIF_CLGI, S_VGIF_STGI_ICEPT,
+    S_VGIF_CLGI_ICEPT,
+    /* VM_HSAVE_PA, 15.30.4, and VMRUN with it zero */
+    S_HSAVE_UNALIGNED, S_HSAVE_BIT63, S_HSAVE_VALID, S_VMRUN_HSAVE0,
+    /* EFER.SVME */
+    S_EFER_SVME_TOGGLE, S_EFER_SVME_NOSVM, S_EFER_RSVD,
+    /* MOV to CR3/CR4 with reserved bits: #GP, never a #VMEXIT */
+    S_CR4_RSVD_L2, S_CR3_RSVD_L2, S_CR4_RSVD_HOST, S_CR3_RSVD_HOST,
+};
+
+/* Outcome of one scenario. */
+enum { O_NONE, O_DONE, O_EXC, O_EXIT, O_SKIP, O_HANG };
+
+typedef struct SvmOutcome {
+    uint8_t kind;
+    uint8_t vector;         /* O_EXC */
+    uint8_t has_state;      /* "state" below is compared */
+    uint8_t has_info1;      /* "info1" below is compared */
+    uint32_t error;         /* O_EXC error code */
+    uint64_t exit_code;     /* O_EXIT */
+    uint64_t info1;         /* O_EXIT EXITINFO1 */
+    uint64_t state;         /* observed state (see the scenario) */
+} SvmOutcome;
+
+#define DONE          { .kind = O_DONE }
+#define DONE_S(s)     { .kind = O_DONE, .has_state = 1, .state = (s) }
+#define UD            { .kind = O_EXC, .vector = 6 }
+#define GP0           { .kind = O_EXC, .vector = 13, .error = 0 }
+#define EXIT(c)       { .kind = O_EXIT, .exit_code = (c) }
+#define EXIT_UD       EXIT(0x46)
+#define EXIT_GP0      { .kind = O_EXIT, .exit_code = 0x4d, .has_info1 = 1 }
+#define EXIT_INVALID_GIF0 \
+    { .kind = O_EXIT, .exit_code = ~0ull, .has_state = 1, .state = 0 }
+
+typedef struct SvmScenario {
+    const char *id;
+    const char *rule;           /* APM section / rule id */
+    uint8_t insn;
+    uint8_t special;
+    uint32_t env;
+    uint32_t needs;             /* F_*: skipped unless all present */
+    SvmOutcome expect;          /* what the APM requires */
+    /* With CPUID feature alt_unless absent, expect_alt applies instead. */
+    uint32_t alt_unless;
+    SvmOutcome expect_alt;
+    /* An intended KVM difference: what KVM does, and why. */
+    SvmOutcome kvm;
+    const char *kvm_why;
+    /*
+     * A known divergence of the TCG this table is run against: the row
+     * is an expected failure (XFAIL) under tcg until the fix lands; a pass
+     * is reported as XPASS and fails the run, so the entry gets removed.
+     */
+    const char *tcg_bug;
+    /*
+     * The TCG bug corrupts L1 (it jumps through a stale VMCB): the guest
+     * runs the row only when asked to (opt/svm/all), e.g. by a runner
+     * that restarts it after a crash.
+     */
+    bool tcg_unsafe;
+} SvmScenario;
+
+/* Feature-dependent expectation: intercept before the rAX #GP (OQ-3). */
+#define ADDRCHK_OR_GP(c) \
+    .expect = EXIT(c), .alt_unless = F_ADDRCHK, .expect_alt = EXIT_GP0
+
+#define KVM_HYPERCALL \
+    .kvm = DONE, .kvm_why = "KVM treats an L1 VMMCALL as its hypercall"
+#define TCG_G1 "G1: rAX #GP checked before the intercept despite SvmeAddrChk"
+#define TCG_G2 "G2: v86 mode raises #GP instead of #UD"
+#define TCG_G3 "G3: SKINIT intercepted although CPUID SKINIT=0"
+#define TCG_G5 "G5: unintercepted L2 VMLOAD/VMSAVE forced to #VMEXIT"
+#define TCG_G6 "G6: no #GP for VMRUN with VM_HSAVE_PA=0"
+
+static const SvmScenario svm_scenarios[] = {
+    /*
+     * First, so that it is the first VMRUN after reset (findings item 4):
+     * V_GIF=0 must gate a pending virtual interrupt.
+     */
+    { "vgif.first-vmrun.virq-gated", "15.33.2 R-VGIF", I_SPECIAL,
+      S_VGIF_FIRST_VIRQ, 0, F_SVM | F_VGIF, DONE,
+      .tcg_bug = "vGIF leaks from reset into the first VMRUN" },
+
+    /* Host mode, valid operands (VMRUN runs an L2 that does VMMCALL). */
+    { "h.valid.vmrun", "15.5 VMRUN", I_VMRUN, 0, 0, F_SVM, EXIT(0x81) },
+    { "h.valid.vmmcall", "15.18 R-VMMCALL", I_VMMCALL, 0, 0, F_SVM, UD,
+      KVM_HYPERCALL },
+    { "h.valid.vmload", "15.5.2", I_VMLOAD, 0, 0, F_SVM, DONE },
+    { "h.valid.vmsave", "15.5.2", I_VMSAVE, 0, 0, F_SVM, DONE },
+    { "h.valid.stgi", "15.17", I_STGI, 0, 0, F_SVM, DONE },
+    { "h.valid.clgi", "15.17", I_CLGI, 0, 0, F_SVM, DONE },
+    { "h.valid.skinit", "R-SKINIT (CPUID SKINIT=0)", I_SKINIT, 0, 0,
+      F_SVM, UD },
+    { "h.valid.invlpga", "15.16.2", I_INVLPGA, 0, 0, F_SVM, DONE },
+
+    /* R-UD-SVME: EFER.SVME=0 */
+    { "h.svme0.vmrun", "15.4 R-UD-SVME", I_VMRUN, 0, E_SVME0, F_SVM, UD },
+    { "h.svme0.vmmcall", "15.4 R-UD-SVME", I_VMMCALL, 0, E_SVME0, F_SVM,
+      UD, KVM_HYPERCALL },
+    { "h.svme0.vmload", "15.4 R-UD-SVME", I_VMLOAD, 0, E_SVME0, F_SVM, UD },
+    { "h.svme0.vmsave", "15.4 R-UD-SVME", I_VMSAVE, 0, E_SVME0, F_SVM, UD },
+    { "h.svme0.stgi", "15.4 R-UD-SVME (SKINIT=SVML=0)", I_STGI, 0, E_SVME0,
+      F_SVM, UD },
+    { "h.svme0.clgi", "15.4 R-UD-SVME", I_CLGI, 0, E_SVME0, F_SVM, UD },
+    { "h.svme0.skinit", "15.4 R-UD-SVME (SKINIT=SVML=0)", I_SKINIT, 0,
+      E_SVME0, F_SVM, UD },
+    { "h.svme0.invlpga", "15.4 R-UD-SVME", I_INVLPGA, 0, E_SVME0, F_SVM,
+      UD },
+
+    /* R-UD-NOSVM: CPUID SVM=0 (run with an SVM-less CPU model) */
+    { "nosvm.vmrun", "15.4 R-UD-NOSVM", I_VMRUN, 0, E_SVME0, F_NOSVM, UD },
+    { "nosvm.vmload", "15.4 R-UD-NOSVM", I_VMLOAD, 0, E_SVME0, F_NOSVM,
+      UD },
+    { "nosvm.vmsave", "15.4 R-UD-NOSVM", I_VMSAVE, 0, E_SVME0, F_NOSVM,
+      UD },
+    { "nosvm.stgi", "15.4 R-UD-NOSVM", I_STGI, 0, E_SVME0, F_NOSVM, UD },
+    { "nosvm.clgi", "15.4 R-UD-NOSVM", I_CLGI, 0, E_SVME0, F_NOSVM, UD },
+    { "nosvm.skinit", "15.4 R-UD-NOSVM", I_SKINIT, 0, E_SVME0, F_NOSVM,
+      UD },
+    { "nosvm.invlpga", "15.4 R-UD-NOSVM", I_INVLPGA, 0, E_SVME0, F_NOSVM,
+      UD },
+
+    /* R-GP-CPL: CPL=3 */
+    { "h.cpl3.vmrun", "15.5.1 R-GP-CPL", I_VMRUN, 0, E_CPL3, F_SVM, GP0 },
+    { "h.cpl3.vmmcall", "15.18 no CPL check", I_VMMCALL, 0, E_CPL3, F_SVM,
+      UD, KVM_HYPERCALL },
+    { "h.cpl3.vmload", "15.5.2 R-GP-CPL", I_VMLOAD, 0, E_CPL3, F_SVM, GP0 },
+    { "h.cpl3.vmsave", "15.5.2 R-GP-CPL", I_VMSAVE, 0, E_CPL3, F_SVM, GP0 },
+    { "h.cpl3.stgi", "15.17 R-GP-CPL", I_STGI, 0, E_CPL3, F_SVM, GP0 },
+    { "h.cpl3.clgi", "15.17 R-GP-CPL", I_CLGI, 0, E_CPL3, F_SVM, GP0 },
+    { "h.cpl3.skinit", "R-SKINIT #UD first", I_SKINIT, 0, E_CPL3, F_SVM,
+      UD, .kvm = GP0,
+      .kvm_why = "hardware checks CPL before KVM's SKINIT #UD" },
+    { "h.cpl3.invlpga", "15.16.2 R-GP-CPL", I_INVLPGA, 0, E_CPL3, F_SVM,
+      GP0 },
+
+    /* R-ORDER-UD-GP: SVME=0 and CPL=3 gives #UD */
+    { "h.svme0-cpl3.vmrun", "R-ORDER-UD-GP", I_VMRUN, 0, E_SVME0 | E_CPL3,
+      F_SVM, UD, .kvm = GP0, .kvm_why = "KVM FIXME: CPL checked first" },
+    { "h.svme0-cpl3.vmload", "R-ORDER-UD-GP", I_VMLOAD, 0,
+      E_SVME0 | E_CPL3, F_SVM, UD, .kvm = GP0,
+      .kvm_why = "KVM FIXME: CPL checked first" },
+    { "h.svme0-cpl3.vmsave", "R-ORDER-UD-GP", I_VMSAVE, 0,
+      E_SVME0 | E_CPL3, F_SVM, UD, .kvm = GP0,
+      .kvm_why = "KVM FIXME: CPL checked first" },
+    { "h.svme0-cpl3.stgi", "R-ORDER-UD-GP", I_STGI, 0, E_SVME0 | E_CPL3,
+      F_SVM, UD, .kvm = GP0, .kvm_why = "KVM FIXME: CPL checked first" },
+    { "h.svme0-cpl3.clgi", "R-ORDER-UD-GP", I_CLGI, 0, E_SVME0 | E_CPL3,
+      F_SVM, UD, .kvm = GP0, .kvm_why = "KVM FIXME: CPL checked first" },
+    { "h.svme0-cpl3.skinit", "R-ORDER-UD-GP", I_SKINIT, 0,
+      E_SVME0 | E_CPL3, F_SVM, UD, .kvm = GP0,
+      .kvm_why = "KVM FIXME: CPL checked first" },
+    { "h.svme0-cpl3.invlpga", "R-ORDER-UD-GP", I_INVLPGA, 0,
+      E_SVME0 | E_CPL3, F_SVM, UD, .kvm = GP0,
+      .kvm_why = "KVM FIXME: CPL checked first" },
+
+    /* LOCK prefix: #UD */
+    { "h.lock.vmrun", "LOCK #UD", I_VMRUN, 0, E_LOCK, F_SVM, UD },
+    { "h.lock.vmmcall", "LOCK #UD", I_VMMCALL, 0, E_LOCK, F_SVM, UD },
+    { "h.lock.vmload", "LOCK #UD", I_VMLOAD, 0, E_LOCK, F_SVM, UD },
+    { "h.lock.vmsave", "LOCK #UD", I_VMSAVE, 0, E_LOCK, F_SVM, UD },
+    { "h.lock.stgi", "LOCK #UD", I_STGI, 0, E_LOCK, F_SVM, UD },
+    { "h.lock.clgi", "LOCK #UD", I_CLGI, 0, E_LOCK, F_SVM, UD },
+    { "h.lock.skinit", "LOCK #UD", I_SKINIT, 0, E_LOCK, F_SVM, UD },
+    { "h.lock.invlpga", "LOCK #UD", I_INVLPGA, 0, E_LOCK, F_SVM, UD },
+
+    /* R-RAX-ALIGN, R-RAX-MAXPA (host mode) */
+    { "h.rax-unaligned.vmrun", "15.5.1 R-RAX-ALIGN", I_VMRUN, 0,
+      E_RAX_UNALIGNED, F_SVM, GP0 },
+    { "h.rax-unaligned.vmload", "15.5.1 R-RAX-ALIGN", I_VMLOAD, 0,
+      E_RAX_UNALIGNED, F_SVM, GP0 },
+    { "h.rax-unaligned.vmsave", "15.5.1 R-RAX-ALIGN", I_VMSAVE, 0,
+      E_RAX_UNALIGNED, F_SVM, GP0 },
+    { "h.rax-bit63.vmrun", "15.5.1 R-RAX-MAXPA", I_VMRUN, 0, E_RAX_BIT63,
+      F_SVM, GP0 },
+    { "h.rax-bit63.vmload", "15.5.1 R-RAX-MAXPA", I_VMLOAD, 0, E_RAX_BIT63,
+      F_SVM, GP0 },
+    { "h.rax-bit63.vmsave", "15.5.1 R-RAX-MAXPA", I_VMSAVE, 0, E_RAX_BIT63,
+      F_SVM, GP0 },
+    { "h.rax-maxphy.vmrun", "15.5.1 R-RAX-MAXPA", I_VMRUN, 0,
+      E_RAX_MAXPHY, F_SVM, GP0 },
+    { "h.rax-maxphy.vmload", "15.5.1 R-RAX-MAXPA", I_VMLOAD, 0,
+      E_RAX_MAXPHY, F_SVM, GP0 },
+    { "h.rax-maxphy.vmsave", "15.5.1 R-RAX-MAXPA", I_VMSAVE, 0,
+      E_RAX_MAXPHY, F_SVM, GP0 },
+
+    /* R-RAX-ASIZE: 0x67 in 64-bit mode uses EAX */
+    { "h.asize32.vmload", "15.5.1 R-RAX-ASIZE", I_VMLOAD, 0,
+      E_ASIZE32 | E_RAX_HIGH32, F_SVM, DONE, .kvm = GP0,
+      .kvm_why = "KVM ignores 0x67 in 64-bit mode and uses all of RAX" },
+    { "h.asize32.vmsave", "15.5.1 R-RAX-ASIZE", I_VMSAVE, 0,
+      E_ASIZE32 | E_RAX_HIGH32, F_SVM, DONE, .kvm = GP0,
+      .kvm_why = "KVM ignores 0x67 in 64-bit mode and uses all of RAX" },
+
+    /* Guest mode, 64-bit L2 at CPL0, every exception intercepted. */
+    { "g.icept.vmrun", "Table 15-7 R-INTERCEPT-ORDER", I_VMRUN, 0,
+      E_GUEST | E_ICEPT | E_XI, F_SVM, EXIT(0x80) },
+    { "g.icept.vmmcall", "15.18 R-VMMCALL", I_VMMCALL, 0,
+      E_GUEST | E_ICEPT | E_XI, F_SVM, EXIT(0x81) },
+    { "g.icept.vmload", "Table 15-7", I_VMLOAD, 0, E_GUEST | E_ICEPT | E_XI,
+      F_SVM, EXIT(0x82) },
+    { "g.icept.vmsave", "Table 15-7", I_VMSAVE, 0, E_GUEST | E_ICEPT | E_XI,
+      F_SVM, EXIT(0x83) },
+    { "g.icept.stgi", "Table 15-7", I_STGI, 0, E_GUEST | E_ICEPT | E_XI,
+      F_SVM, EXIT(0x84) },
+    { "g.icept.clgi", "Table 15-7", I_CLGI, 0, E_GUEST | E_ICEPT | E_XI,
+      F_SVM, EXIT(0x85) },
+    { "g.icept.skinit", "R-SKINIT #UD before intercept", I_SKINIT, 0,
+      E_GUEST | E_ICEPT | E_XI, F_SVM, EXIT_UD, .tcg_bug = TCG_G3 },
+    { "g.icept.invlpga", "Table 15-7", I_INVLPGA, 0,
+      E_GUEST | E_ICEPT | E_XI, F_SVM, EXIT(0x7a) },
+
+    /* Same, exceptions handled by L2 itself. */
+    { "g.icept-xoff.vmmcall", "15.18 R-VMMCALL", I_VMMCALL, 0,
+      E_GUEST | E_ICEPT, F_SVM, EXIT(0x81) },
+    { "g.icept-xoff.vmload", "Table 15-7", I_VMLOAD, 0, E_GUEST | E_ICEPT,
+      F_SVM, EXIT(0x82) },
+    { "g.icept-xoff.skinit", "R-SKINIT", I_SKINIT, 0, E_GUEST | E_ICEPT,
+      F_SVM, UD, .tcg_bug = TCG_G3 },
+    { "g.icept-xoff.invlpga", "Table 15-7", I_INVLPGA, 0, E_GUEST | E_ICEPT,
+      F_SVM, EXIT(0x7a) },
+
+    /* Intercept clear (#UD/#GP intercepted). */
+    { "g.noicept.vmmcall", "15.18 R-VMMCALL #UD", I_VMMCALL, 0,
+      E_GUEST | E_XI, F_SVM, EXIT_UD },
+    { "g.noicept.vmload", "15.33.1 R-VLS (VLS off: L1 PA)", I_VMLOAD, 0,
+      E_GUEST | E_XI, F_SVM, DONE, .tcg_bug = TCG_G5 },
+    { "g.noicept.vmsave", "15.33.1 R-VLS (VLS off: L1 PA)", I_VMSAVE, 0,
+      E_GUEST | E_XI, F_SVM, DONE, .tcg_bug = TCG_G5 },
+    { "g.noicept.skinit", "R-SKINIT", I_SKINIT, 0, E_GUEST | E_XI, F_SVM,
+      EXIT_UD },
+    { "g.noicept.invlpga", "15.16.2", I_INVLPGA, 0, E_GUEST | E_XI, F_SVM,
+      DONE },
+    { "g.noicept-xoff.vmmcall", "15.18 R-VMMCALL #UD", I_VMMCALL, 0,
+      E_GUEST, F_SVM, UD },
+    { "g.noicept-xoff.vmload", "R-VLS", I_VMLOAD, 0, E_GUEST, F_SVM, DONE,
+      .tcg_bug = TCG_G5 },
+    { "g.noicept-xoff.skinit", "R-SKINIT", I_SKINIT, 0, E_GUEST, F_SVM, UD },
+    { "g.noicept-xoff.invlpga", "15.16.2", I_INVLPGA, 0, E_GUEST, F_SVM,
+      DONE },
+
+    /* L2 at CPL3: #GP before the intercept; VMMCALL's intercept wins. */
+    { "g.cpl3.icept.vmrun", "R-GP-CPL before intercept", I_VMRUN, 0,
+      E_GUEST | E_ICEPT | E_XI | E_CPL3, F_SVM, EXIT_GP0 },
+    { "g.cpl3.icept.vmmcall", "15.18 intercept wins", I_VMMCALL, 0,
+      E_GUEST | E_ICEPT | E_XI | E_CPL3, F_SVM, EXIT(0x81) },
+    { "g.cpl3.icept.vmload", "R-GP-CPL before intercept", I_VMLOAD, 0,
+      E_GUEST | E_ICEPT | E_XI | E_CPL3, F_SVM, EXIT_GP0 },
+    { "g.cpl3.icept.vmsave", "R-GP-CPL before intercept", I_VMSAVE, 0,
+      E_GUEST | E_ICEPT | E_XI | E_CPL3, F_SVM, EXIT_GP0 },
+    { "g.cpl3.icept.stgi", "R-GP-CPL before intercept", I_STGI, 0,
+      E_GUEST | E_ICEPT | E_XI | E_CPL3, F_SVM, EXIT_GP0 },
+    { "g.cpl3.icept.clgi", "R-GP-CPL before intercept", I_CLGI, 0,
+      E_GUEST | E_ICEPT | E_XI | E_CPL3, F_SVM, EXIT_GP0 },
+    { "g.cpl3.icept.skinit", "R-SKINIT", I_SKINIT, 0,
+      E_GUEST | E_ICEPT | E_XI | E_CPL3, F_SVM, EXIT_UD, .kvm = EXIT_GP0,
+      .kvm_why = "hardware checks CPL before KVM's SKINIT #UD",
+      .tcg_bug = TCG_G3 },
+    { "g.cpl3.icept.invlpga", "R-GP-CPL before intercept", I_INVLPGA, 0,
+      E_GUEST | E_ICEPT | E_XI | E_CPL3, F_SVM, EXIT_GP0 },
+    { "g.cpl3.icept-xoff.vmload", "R-GP-CPL", I_VMLOAD, 0,
+      E_GUEST | E_ICEPT | E_CPL3, F_SVM, GP0 },
+    { "g.cpl3.icept-xoff.clgi", "R-GP-CPL", I_CLGI, 0,
+      E_GUEST | E_ICEPT | E_CPL3, F_SVM, GP0 },
+    { "g.cpl3.icept-xoff.vmmcall", "15.18 intercept wins", I_VMMCALL, 0,
+      E_GUEST | E_ICEPT | E_CPL3, F_SVM, EXIT(0x81) },
+    { "g.cpl3.noicept.vmmcall", "15.18 R-VMMCALL #UD", I_VMMCALL, 0,
+      E_GUEST | E_XI | E_CPL3, F_SVM, EXIT_UD },
+    { "g.cpl3.noicept.vmsave", "R-GP-CPL", I_VMSAVE, 0,
+      E_GUEST | E_XI | E_CPL3, F_SVM, EXIT_GP0 },
+    { "g.cpl3.noicept-xoff.vmmcall", "15.18 R-VMMCALL #UD", I_VMMCALL, 0,
+      E_GUEST | E_CPL3, F_SVM, UD },
+
+    /* Intercept set and a bad rAX: SvmeAddrChk decides (R-INTERCEPT-ORDER) */
+    { "g.icept.rax-unaligned.vmrun", "S12 SvmeAddrChk", I_VMRUN, 0,
+      E_GUEST | E_ICEPT | E_XI | E_RAX_UNALIGNED, F_SVM,
+      ADDRCHK_OR_GP(0x80), .tcg_bug = TCG_G1 },
+    { "g.icept.rax-unaligned.vmload", "S12 SvmeAddrChk", I_VMLOAD, 0,
+      E_GUEST | E_ICEPT | E_XI | E_RAX_UNALIGNED, F_SVM,
+      ADDRCHK_OR_GP(0x82), .tcg_bug = TCG_G1 },
+    { "g.icept.rax-unaligned.vmsave", "S12 SvmeAddrChk", I_VMSAVE, 0,
+      E_GUEST | E_ICEPT | E_XI | E_RAX_UNALIGNED, F_SVM,
+      ADDRCHK_OR_GP(0x83), .tcg_bug = TCG_G1 },
+    { "g.icept.rax-bit63.vmrun", "S12 SvmeAddrChk", I_VMRUN, 0,
+      E_GUEST | E_ICEPT | E_XI | E_RAX_BIT63, F_SVM,
+      ADDRCHK_OR_GP(0x80), .tcg_bug = TCG_G1 },
+    { "g.icept.rax-bit63.vmload", "S12 SvmeAddrChk", I_VMLOAD, 0,
+      E_GUEST | E_ICEPT | E_XI | E_RAX_BIT63, F_SVM,
+      ADDRCHK_OR_GP(0x82), .tcg_bug = TCG_G1 },
+    { "g.icept.rax-bit63.vmsave", "S12 SvmeAddrChk", I_VMSAVE, 0,
+      E_GUEST | E_ICEPT | E_XI | E_RAX_BIT63, F_SVM,
+      ADDRCHK_OR_GP(0x83), .tcg_bug = TCG_G1 },
+    /* Intercept clear and a bad rAX: #GP in L2 */
+    { "g.noicept.rax-unaligned.vmload", "R-RAX-ALIGN", I_VMLOAD, 0,
+      E_GUEST | E_XI | E_RAX_UNALIGNED, F_SVM, EXIT_GP0 },
+    { "g.noicept.rax-unaligned.vmsave", "R-RAX-ALIGN", I_VMSAVE, 0,
+      E_GUEST | E_XI | E_RAX_UNALIGNED, F_SVM, EXIT_GP0 },
+    { "g.noicept.rax-bit63.vmload", "R-RAX-MAXPA", I_VMLOAD, 0,
+      E_GUEST | E_XI | E_RAX_BIT63, F_SVM, EXIT_GP0 },
+    { "g.noicept.rax-bit63.vmsave", "R-RAX-MAXPA", I_VMSAVE, 0,
+      E_GUEST | E_XI | E_RAX_BIT63, F_SVM, EXIT_GP0 },
+    { "g.noicept-xoff.rax-unaligned.vmsave", "R-RAX-ALIGN", I_VMSAVE, 0,
+      E_GUEST | E_RAX_UNALIGNED, F_SVM, GP0 },
+
+    /* With nested paging (identity nPT). */
+    { "g.npt.icept.vmrun", "Table 15-7", I_VMRUN, 0,
+      E_GUEST | E_ICEPT | E_XI | E_NPT, F_SVM | F_NPT, EXIT(0x80) },
+    { "g.npt.icept.vmmcall", "15.18", I_VMMCALL, 0,
+      E_GUEST | E_ICEPT | E_XI | E_NPT, F_SVM | F_NPT, EXIT(0x81) },
+    { "g.npt.icept.vmload", "Table 15-7", I_VMLOAD, 0,
+      E_GUEST | E_ICEPT | E_XI | E_NPT, F_SVM | F_NPT, EXIT(0x82) },
+    { "g.npt.icept.vmsave", "Table 15-7", I_VMSAVE, 0,
+      E_GUEST | E_ICEPT | E_XI | E_NPT, F_SVM | F_NPT, EXIT(0x83) },
+    { "g.npt.icept.stgi", "Table 15-7", I_STGI, 0,
+      E_GUEST | E_ICEPT | E_XI | E_NPT, F_SVM | F_NPT, EXIT(0x84) },
+    { "g.npt.icept.clgi", "Table 15-7", I_CLGI, 0,
+      E_GUEST | E_ICEPT | E_XI | E_NPT, F_SVM | F_NPT, EXIT(0x85) },
+    { "g.npt.icept.skinit", "R-SKINIT", I_SKINIT, 0,
+      E_GUEST | E_ICEPT | E_XI | E_NPT, F_SVM | F_NPT, EXIT_UD,
+      .tcg_bug = TCG_G3 },
+    { "g.npt.icept.invlpga", "Table 15-7", I_INVLPGA, 0,
+      E_GUEST | E_ICEPT | E_XI | E_NPT, F_SVM | F_NPT, EXIT(0x7a) },
+    { "g.npt.noicept.vmmcall", "15.18 R-VMMCALL #UD", I_VMMCALL, 0,
+      E_GUEST | E_XI | E_NPT, F_SVM | F_NPT, EXIT_UD },
+    { "g.npt.noicept.vmload", "R-VLS (VLS off: L1 PA)", I_VMLOAD, 0,
+      E_GUEST | E_XI | E_NPT, F_SVM | F_NPT, DONE },
+    { "g.npt.noicept.vmsave", "R-VLS (VLS off: L1 PA)", I_VMSAVE, 0,
+      E_GUEST | E_XI | E_NPT, F_SVM | F_NPT, DONE },
+    { "g.npt.noicept.invlpga", "15.16.2", I_INVLPGA, 0,
+      E_GUEST | E_XI | E_NPT, F_SVM | F_NPT, DONE },
+    { "g.npt.noicept-xoff.vmmcall", "15.18 R-VMMCALL #UD", I_VMMCALL, 0,
+      E_GUEST | E_NPT, F_SVM | F_NPT, UD },
+    { "g.npt.cpl3.icept.vmload", "R-GP-CPL", I_VMLOAD, 0,
+      E_GUEST | E_ICEPT | E_XI | E_NPT | E_CPL3, F_SVM | F_NPT, EXIT_GP0 },
+
+    /* L2 in 32-bit PAE protected mode. */
+    { "g.pae32.icept.vmrun", "Table 15-7", I_VMRUN, 0,
+      E_GUEST | E_ICEPT | E_XI | E_PAE32, F_SVM, EXIT(0x80) },
+    { "g.pae32.icept.vmmcall", "15.18", I_VMMCALL, 0,
+      E_GUEST | E_ICEPT | E_XI | E_PAE32, F_SVM, EXIT(0x81) },
+    { "g.pae32.icept.vmload", "Table 15-7", I_VMLOAD, 0,
+      E_GUEST | E_ICEPT | E_XI | E_PAE32, F_SVM, EXIT(0x82) },
+    { "g.pae32.icept.vmsave", "Table 15-7", I_VMSAVE, 0,
+      E_GUEST | E_ICEPT | E_XI | E_PAE32, F_SVM, EXIT(0x83) },
+    { "g.pae32.icept.stgi", "Table 15-7", I_STGI, 0,
+      E_GUEST | E_ICEPT | E_XI | E_PAE32, F_SVM, EXIT(0x84) },
+    { "g.pae32.icept.clgi", "Table 15-7", I_CLGI, 0,
+      E_GUEST | E_ICEPT | E_XI | E_PAE32, F_SVM, EXIT(0x85) },
+    { "g.pae32.icept.skinit", "R-SKINIT", I_SKINIT, 0,
+      E_GUEST | E_ICEPT | E_XI | E_PAE32, F_SVM, EXIT_UD,
+      .tcg_bug = TCG_G3 },
+    { "g.pae32.icept.invlpga", "Table 15-7", I_INVLPGA, 0,
+      E_GUEST | E_ICEPT | E_XI | E_PAE32, F_SVM, EXIT(0x7a) },
+    { "g.pae32.noicept.vmmcall", "15.18 R-VMMCALL #UD", I_VMMCALL, 0,
+      E_GUEST | E_XI | E_PAE32, F_SVM, EXIT_UD },
+    { "g.pae32.noicept.vmload", "R-VLS (VLS off: L1 PA)", I_VMLOAD, 0,
+      E_GUEST | E_XI | E_PAE32, F_SVM, DONE, .tcg_bug = TCG_G5 },
+    { "g.pae32.noicept.vmsave", "R-VLS (VLS off: L1 PA)", I_VMSAVE, 0,
+      E_GUEST | E_XI | E_PAE32, F_SVM, DONE, .tcg_bug = TCG_G5 },
+    { "g.pae32.noicept.invlpga", "15.16.2", I_INVLPGA, 0,
+      E_GUEST | E_XI | E_PAE32, F_SVM, DONE },
+    { "g.pae32.npt.noicept.vmload", "R-VLS (VLS off: L1 PA)", I_VMLOAD, 0,
+      E_GUEST | E_XI | E_PAE32 | E_NPT, F_SVM | F_NPT, DONE,
+      .tcg_bug = TCG_G5 },
+    { "g.pae32.npt.noicept.vmsave", "R-VLS (VLS off: L1 PA)", I_VMSAVE, 0,
+      E_GUEST | E_XI | E_PAE32 | E_NPT, F_SVM | F_NPT, DONE,
+      .tcg_bug = TCG_G5 },
+    { "g.pae32.npt.icept.vmload", "Table 15-7", I_VMLOAD, 0,
+      E_GUEST | E_ICEPT | E_XI | E_PAE32 | E_NPT, F_SVM | F_NPT,
+      EXIT(0x82) },
+    /* 32-bit address size outside 64-bit mode: EAX */
+    { "g.pae32.asize.vmload", "15.5.1 R-RAX-ASIZE", I_VMLOAD, 0,
+      E_GUEST | E_XI | E_PAE32 | E_NPT | E_RAX_HIGH32, F_SVM | F_NPT, DONE,
+      .tcg_bug = TCG_G5 },
+    { "g.pae32.asize.vmsave", "15.5.1 R-RAX-ASIZE", I_VMSAVE, 0,
+      E_GUEST | E_XI | E_PAE32 | E_NPT | E_RAX_HIGH32, F_SVM | F_NPT, DONE,
+      .tcg_bug = TCG_G5 },
+    { "g.pae32.cpl3.icept.stgi", "R-GP-CPL", I_STGI, 0,
+      E_GUEST | E_ICEPT | E_XI | E_PAE32 | E_CPL3, F_SVM, EXIT_GP0 },
+    { "g.pae32.icept.rax-unaligned.vmload", "S12 SvmeAddrChk", I_VMLOAD, 0,
+      E_GUEST | E_ICEPT | E_XI | E_PAE32 | E_RAX_UNALIGNED, F_SVM,
+      ADDRCHK_OR_GP(0x82), .tcg_bug = TCG_G1 },
+
+    /* R-UD-MODE: real mode; VMMCALL has no mode restriction. */
+    { "g.real.icept.vmrun", "15.5.1 R-UD-MODE", I_VMRUN, 0,
+      E_GUEST | E_ICEPT | E_XI | E_REAL, F_SVM, EXIT_UD },
+    { "g.real.icept.vmmcall", "15.18 R-VMMCALL", I_VMMCALL, 0,
+      E_GUEST | E_ICEPT | E_XI | E_REAL, F_SVM, EXIT(0x81) },
+    { "g.real.icept.vmload", "R-UD-MODE", I_VMLOAD, 0,
+      E_GUEST | E_ICEPT | E_XI | E_REAL, F_SVM, EXIT_UD },
+    { "g.real.icept.vmsave", "R-UD-MODE", I_VMSAVE, 0,
+      E_GUEST | E_ICEPT | E_XI | E_REAL, F_SVM, EXIT_UD },
+    { "g.real.icept.stgi", "R-UD-MODE", I_STGI, 0,
+      E_GUEST | E_ICEPT | E_XI | E_REAL, F_SVM, EXIT_UD },
+    { "g.real.icept.clgi", "R-UD-MODE", I_CLGI, 0,
+      E_GUEST | E_ICEPT | E_XI | E_REAL, F_SVM, EXIT_UD },
+    { "g.real.icept.skinit", "R-UD-MODE", I_SKINIT, 0,
+      E_GUEST | E_ICEPT | E_XI | E_REAL, F_SVM, EXIT_UD },
+    { "g.real.icept.invlpga", "R-UD-MODE", I_INVLPGA, 0,
+      E_GUEST | E_ICEPT | E_XI | E_REAL, F_SVM, EXIT_UD },
+    { "g.real.noicept.vmmcall", "15.18 R-VMMCALL #UD", I_VMMCALL, 0,
+      E_GUEST | E_XI | E_REAL, F_SVM, EXIT_UD },
+
+    /* R-UD-MODE: virtual-8086 mode (OQ-2) */
+    { "g.v86.icept.vmrun", "R-UD-MODE (v86)", I_VMRUN, 0,
+      E_GUEST | E_ICEPT | E_XI | E_V86, F_SVM, EXIT_UD, .tcg_bug = TCG_G2 },
+    { "g.v86.icept.vmmcall", "15.18 R-VMMCALL", I_VMMCALL, 0,
+      E_GUEST | E_ICEPT | E_XI | E_V86, F_SVM, EXIT(0x81) },
+    { "g.v86.icept.vmload", "R-UD-MODE (v86)", I_VMLOAD, 0,
+      E_GUEST | E_ICEPT | E_XI | E_V86, F_SVM, EXIT_UD, .tcg_bug = TCG_G2 },
+    { "g.v86.icept.vmsave", "R-UD-MODE (v86)", I_VMSAVE, 0,
+      E_GUEST | E_ICEPT | E_XI | E_V86, F_SVM, EXIT_UD, .tcg_bug = TCG_G2 },
+    { "g.v86.icept.stgi", "R-UD-MODE (v86)", I_STGI, 0,
+      E_GUEST | E_ICEPT | E_XI | E_V86, F_SVM, EXIT_UD, .tcg_bug = TCG_G2 },
+    { "g.v86.icept.clgi", "R-UD-MODE (v86)", I_CLGI, 0,
+      E_GUEST | E_ICEPT | E_XI | E_V86, F_SVM, EXIT_UD, .tcg_bug = TCG_G2 },
+    { "g.v86.icept.skinit", "R-UD-MODE (v86)", I_SKINIT, 0,
+      E_GUEST | E_ICEPT | E_XI | E_V86, F_SVM, EXIT_UD, .tcg_bug = TCG_G3 },
+    { "g.v86.icept.invlpga", "R-UD-MODE (v86)", I_INVLPGA, 0,
+      E_GUEST | E_ICEPT | E_XI | E_V86, F_SVM, EXIT_UD, .tcg_bug = TCG_G2 },
+
+    /* VMRUN consistency checks (15.5.1): VMEXIT_INVALID, then GIF=0. */
+    { "cc.vmrun-intercept-clear", "15.5.1", I_SPECIAL, S_CC_NO_VMRUN_ICEPT,
+      0, F_SVM, EXIT_INVALID_GIF0 },
+    { "cc.asid0", "15.5.1", I_SPECIAL, S_CC_ASID0, 0, F_SVM,
+      EXIT_INVALID_GIF0 },
+    { "cc.efer-svme0", "15.5.1", I_SPECIAL, S_CC_EFER_SVME0, 0, F_SVM,
+      EXIT_INVALID_GIF0 },
+    { "cc.cr0-nw-not-cd", "15.5.1", I_SPECIAL, S_CC_CR0_NW, 0, F_SVM,
+      EXIT_INVALID_GIF0 },
+    { "cc.cr0-high", "15.5.1", I_SPECIAL, S_CC_CR0_HIGH, 0, F_SVM,
+      EXIT_INVALID_GIF0 },
+    { "cc.cr4-reserved", "15.5.1", I_SPECIAL, S_CC_CR4_RSVD, 0, F_SVM,
+      EXIT_INVALID_GIF0 },
+    { "cc.dr6-high", "15.5.1", I_SPECIAL, S_CC_DR6_HIGH, 0, F_SVM,
+      EXIT_INVALID_GIF0 },
+    { "cc.dr7-high", "15.5.1", I_SPECIAL, S_CC_DR7_HIGH, 0, F_SVM,
+      EXIT_INVALID_GIF0 },
+    { "cc.efer-reserved", "15.5.1", I_SPECIAL, S_CC_EFER_RSVD, 0, F_SVM,
+      EXIT_INVALID_GIF0 },
+    { "cc.lme-pg-no-pae", "15.5.1", I_SPECIAL, S_CC_LME_NOPAE, 0, F_SVM,
+      EXIT_INVALID_GIF0 },
+    { "cc.cs-l-and-d", "15.5.1", I_SPECIAL, S_CC_CS_L_D, 0, F_SVM,
+      EXIT_INVALID_GIF0 },
+    { "cc.eventinj-type1", "15.20", I_SPECIAL, S_CC_EVTINJ_TYPE1, 0, F_SVM,
+      EXIT_INVALID_GIF0 },
+    { "cc.eventinj-exception-vector2", "15.20", I_SPECIAL, S_CC_EVTINJ_VEC2,
+      0, F_SVM, EXIT_INVALID_GIF0 },
+    { "cc.msrpm-beyond-maxphy", "15.5.1", I_SPECIAL, S_CC_MSRPM_HIGH, 0,
+      F_SVM, EXIT_INVALID_GIF0 },
+    { "cc.iopm-beyond-maxphy", "15.5.1", I_SPECIAL, S_CC_IOPM_HIGH, 0,
+      F_SVM, EXIT_INVALID_GIF0 },
+    { "cc.cr3-mbz", "15.5.1", I_SPECIAL, S_CC_CR3_MBZ, 0, F_SVM,
+      EXIT_INVALID_GIF0 },
+
+    /* VGIF (15.33.2): state = V_GIF in vmcb12 after the exit. */
+    { "vgif.stgi-sets-vgif", "15.33.2 R-VGIF", I_SPECIAL, S_VGIF_STGI, 0,
+      F_SVM | F_VGIF, DONE_S(1) },
+    { "vgif.clgi-clears-vgif", "15.33.2 R-VGIF", I_SPECIAL, S_VGIF_CLGI, 0,
+      F_SVM | F_VGIF, DONE_S(0) },
+    { "vgif.stgi-intercept", "15.33.2 R-VGIF", I_SPECIAL, S_VGIF_STGI_ICEPT,
+      0, F_SVM | F_VGIF, EXIT(0x84) },
+    { "vgif.clgi-intercept", "15.33.2 R-VGIF", I_SPECIAL, S_VGIF_CLGI_ICEPT,
+      0, F_SVM | F_VGIF, EXIT(0x85) },
+
+    /* VM_HSAVE_PA (15.30.4) and R-HSAVE */
+    { "msr.hsave-unaligned", "15.30.4", I_SPECIAL, S_HSAVE_UNALIGNED, 0,
+      F_SVM, GP0 },
+    { "msr.hsave-beyond-maxphy", "15.30.4", I_SPECIAL, S_HSAVE_BIT63, 0,
+      F_SVM, GP0 },
+    { "msr.hsave-valid", "15.30.4", I_SPECIAL, S_HSAVE_VALID, 0, F_SVM,
+      DONE },
+    { "h.hsave0.vmrun", "R-HSAVE (OQ-9)", I_SPECIAL, S_VMRUN_HSAVE0, 0,
+      F_SVM, GP0, .tcg_bug = TCG_G6 },
+
+    /* EFER.SVME (T15) and EFER validity */
+    { "efer.svme-toggle", "15.4 R-UD-SVME", I_SPECIAL, S_EFER_SVME_TOGGLE,
+      0, F_SVM, DONE },
+    { "efer.svme-without-cpuid-svm", "15.4, EFER", I_SPECIAL,
+      S_EFER_SVME_NOSVM, 0, F_NOSVM, GP0,
+      .tcg_bug = "WRMSR EFER drops unsupported bits silently" },
+    { "efer.reserved-bit", "EFER MBZ", I_SPECIAL, S_EFER_RSVD, 0, 0, GP0,
+      .tcg_bug = "WRMSR EFER drops reserved bits silently" },
+
+    /*
+     * MOV to CR3/CR4 with reserved bits: #GP(0), in L2 interceptable as
+     * exception 13.  Last: on 10.2.2 they jump through a stale VMCB.
+     */
+    { "cr.l2.cr4-reserved", "#GP, not VMEXIT", I_SPECIAL, S_CR4_RSVD_L2,
+      0, F_SVM, EXIT_GP0, .tcg_bug = "MOV CR4 reserved bit => VMEXIT_INVALID" },
+    { "cr.l2.cr3-reserved", "#GP, not VMEXIT", I_SPECIAL, S_CR3_RSVD_L2,
+      0, F_SVM, EXIT_GP0, .tcg_bug = "MOV CR3 reserved bit => VMEXIT_INVALID" },
+    { "cr.host.cr4-reserved", "#GP, not VMEXIT", I_SPECIAL,
+      S_CR4_RSVD_HOST, 0, 0, GP0,
+      .tcg_bug = "MOV CR4 reserved bit => VMEXIT_INVALID", .tcg_unsafe = 1 },
+    { "cr.host.cr3-reserved", "#GP, not VMEXIT", I_SPECIAL,
+      S_CR3_RSVD_HOST, 0, 0, GP0,
+      .tcg_bug = "MOV CR3 reserved bit => VMEXIT_INVALID", .tcg_unsafe = 1 },
+};
+
+#define SVM_NSCENARIOS (sizeof(svm_scenarios) / sizeof(svm_scenarios[0]))
+
+/* Verdicts */
+enum { V_PASS, V_FAIL, V_XFAIL, V_XPASS, V_SKIP };
+static const char *const svm_verdict_name[] = {
+    "PASS", "FAIL", "XFAIL", "XPASS", "SKIP",
+};
+
+static inline bool svm_outcome_equal(const SvmOutcome *want,
+                                     const SvmOutcome *got)
+{
+    if (want->kind != got->kind) {
+        return false;
+    }
+    switch (want->kind) {
+    case O_EXC:
+        if (want->vector != got->vector) {
+            return false;
+        }
+        if ((want->vector == 13 || want->vector == 14 || want->vector == 8 ||
+             (want->vector >= 10 && want->vector <= 12) ||
+             want->vector == 17) && want->error != got->error) {
+            return false;
+        }
+        break;
+    case O_EXIT:
+        if (want->exit_code != got->exit_code) {
+            return false;
+        }
+        if (want->has_info1 && want->info1 != got->info1) {
+            return false;
+        }
+        break;
+    }
+    if (want->has_state && want->state != got->state) {
+        return false;
+    }
+    return true;
+}
+
+/*
+ * The expected outcome of @s on a CPU with CPUID features @features
+ * under accelerator @accel ("tcg", "kvm").
+ */
+static inline const SvmOutcome *svm_expected(const SvmScenario *s,
+                                             uint32_t features,
+                                             const char *accel)
+{
+    if (accel[0] == 'k' && s->kvm.kind != O_NONE) {
+        return &s->kvm;
+    }
+    if (s->alt_unless && !(features & s->alt_unless)) {
+        return &s->expect_alt;
+    }
+    return &s->expect;
+}
+
+static inline int svm_judge(const SvmScenario *s, uint32_t features,
+                            const char *accel, const SvmOutcome *got)
+{
+    bool ok;
+
+    if (got->kind == O_SKIP) {
+        return V_SKIP;
+    }
+    ok = svm_outcome_equal(svm_expected(s, features, accel), got);
+    if (accel[0] == 't' && s->tcg_bug) {
+        return ok ? V_XPASS : V_XFAIL;
+    }
+    return ok ? V_PASS : V_FAIL;
+}
+
+#endif /* SVM_CONFORMANCE_H */
