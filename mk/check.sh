@@ -25,16 +25,28 @@ phase() { echo "== $1"; }
 phase "check-tcg (x86_64-softmmu system tests)"
 start=$(date +%s)
 make -C "$QBUILD" -k check-tcg > "$log/check-tcg.log" 2>&1
+tcg_rc=$?
 grep -E "^  TEST" "$log/check-tcg.log" | sed 's/^  TEST *//' | sort -u > "$log/tcg-tests"
-failed_runs=$(grep -oE "\[[^]]*run-[^]]*\] Error" "$log/check-tcg.log" | sed 's/.*run-//; s/\].*//' | sort -u)
+# Failed make targets are run-<test>[-<variant>]; map them to TEST lines.
+failed_runs=$(grep -oE "\[[^]]*run-[^]]*\] Error" "$log/check-tcg.log" |
+              sed 's/.*\[[^]]*run-//; s/\].*//' | sort -u)
+mapped=0
 while read -r t; do
     name=${t% on x86_64}
-    if grep -qx "${name}" <<< "$failed_runs"; then
+    bad=0
+    for r in $failed_runs; do
+        case $r in "${name%% *}"|"${name%% *}"-*) bad=1;; esac
+    done
+    if [ $bad = 1 ]; then
+        mapped=1
         result "tcg: $t" fail "see $log/check-tcg.log"
     else
         result "tcg: $t" pass
     fi
 done < "$log/tcg-tests"
+if [ $tcg_rc != 0 ] && [ $mapped = 0 ]; then
+    result "tcg: check-tcg" fail "exit $tcg_rc; see $log/check-tcg.log"
+fi
 if ! grep -q "svm-conformance" "$log/tcg-tests"; then
     result "tcg: svm-conformance did not run" fail "see $log/check-tcg.log"
 fi

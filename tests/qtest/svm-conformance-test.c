@@ -267,7 +267,7 @@ static void test_scenario(const void *opaque)
                            o->state, w->kind, w->vector, w->exit_code,
                            w->state, vv == V_XPASS ?
                            " (XPASS: the known TCG bug is fixed; drop "
-                           "tcg_bug from the table)" : "");
+                           "it from svm_tcg_known_failures)" : "");
             verdict = V_FAIL;
         } else if (vv == V_XFAIL && verdict != V_FAIL) {
             verdict = V_XFAIL;
@@ -280,7 +280,7 @@ static void test_scenario(const void *opaque)
         g_test_skip("CPU variant lacks a feature this scenario needs");
         break;
     case V_XFAIL:
-        g_test_incomplete(s->tcg_bug);
+        g_test_incomplete(svm_tcg_known(s)->finding);
         break;
     case V_FAIL:
         g_test_fail();
