@@ -24,7 +24,7 @@ check "fetch: sha256 mismatch refused" \
 
 # A series naming a missing file stops before touching any tree.
 mkdir -p "$tmp/repo"
-cp -r "$top/mk" "$top/patches" "$top/tests" "$tmp/repo/"
+cp -r "$top/mk" "$top/patches" "$top/tests" "$top/target" "$tmp/repo/"
 printf '\npatch: -\nfiles: no/such/file.c\nmessage: %s\n' \
     "$(sed -n 's/^message: //p' "$top/patches/series" | head -1)" \
     >> "$tmp/repo/patches/series"

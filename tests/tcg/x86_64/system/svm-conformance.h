@@ -605,12 +605,14 @@ static inline bool svm_streq(const char *a, const char *b)
 /* The known TCG failure entry for @s, or NULL. */
 static inline const SvmKnownFailure *svm_tcg_known(const SvmScenario *s)
 {
-    unsigned i;
+    const SvmKnownFailure *kf = svm_tcg_known_failures;
+    const SvmKnownFailure *end = kf + sizeof(svm_tcg_known_failures) /
+                                      sizeof(svm_tcg_known_failures[0]);
 
-    for (i = 0; i < sizeof(svm_tcg_known_failures) /
-                    sizeof(svm_tcg_known_failures[0]); i++) {
-        if (svm_streq(svm_tcg_known_failures[i].id, s->id)) {
-            return &svm_tcg_known_failures[i];
+    /* (a pointer walk: the list may be empty) */
+    for (; kf < end; kf++) {
+        if (svm_streq(kf->id, s->id)) {
+            return kf;
         }
     }
     return NULL;
