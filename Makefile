@@ -4,6 +4,7 @@
 #   make run         SVM conformance guest under every available accelerator
 #   make check       everything the project tests; ends "N passed, N failed"
 #   make series      export the series to build/series/ and checkpatch it
+#   make series-check  build and check-tcg every commit of the series
 #   make print-qemu  path of the built qemu-system-x86_64
 #   make print-src   path of the assembled QEMU source tree
 
@@ -16,7 +17,8 @@ QEMU_BIN := $(QBUILD)/qemu-system-x86_64
 PY := /usr/bin/python3
 export TOP BUILD SRC QBUILD QEMU_BIN
 
-.PHONY: all deps fetch src qemu firmware run check series print-qemu print-src clean
+.PHONY: all deps fetch src qemu firmware run check series series-check \
+	print-qemu print-src clean
 
 all: qemu
 
@@ -40,6 +42,11 @@ check: qemu
 
 series: src
 	@bash mk/series.sh
+
+# Each commit of the series builds and passes check-tcg (slow: a build
+# per commit, in build/bisect).
+series-check: qemu
+	@bash mk/series-check.sh
 
 print-qemu:
 	@echo $(QEMU_BIN)

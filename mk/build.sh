@@ -5,7 +5,7 @@ set -euo pipefail
 src=$1; build=$2; shift 2
 here=$(dirname "$0")
 # Let ccache hit across clones at other paths (CI builds a fresh clone).
-export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$(dirname "$(realpath "$src")")")}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$(realpath "$src")")}
 export CCACHE_NOHASHDIR=1
 
 if [ ! -f "$build/build.ninja" ]; then

@@ -23,6 +23,7 @@
 #include <linux/kvm.h>
 #endif
 #include "libqtest.h"
+#include "qobject/qdict.h"
 #include "../tcg/x86_64/system/svm-conformance.h"
 
 #define SCENARIO_TIMEOUT_MS 10000
@@ -288,6 +289,122 @@ static void test_scenario(const void *opaque)
     }
 }
 
+static bool wait_for_line(const char *path, const char *prefix, char **line,
+                          int timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000ll;
+
+    while (g_get_monotonic_time() < deadline) {
+        g_autofree char *text = NULL;
+
+        if (g_file_get_contents(path, &text, NULL, NULL)) {
+            char **lines = g_strsplit(text, "\n", -1), **l;
+
+            for (l = lines; *l; l++) {
+                if (g_str_has_prefix(*l, prefix)) {
+                    if (line) {
+                        *line = g_strdup(*l);
+                    }
+                    g_strfreev(lines);
+                    return true;
+                }
+            }
+            g_strfreev(lines);
+        }
+        g_usleep(20 * 1000);
+    }
+    return false;
+}
+
+static QTestState *start_migrate_vm(const char *out, unsigned idx,
+                                    const char *incoming)
+{
+    return qtest_initf("-M pc -accel tcg -cpu %s -m 256 -nodefaults "
+                       "-chardev file,path=%s,id=out "
+                       "-device isa-debugcon,chardev=out "
+                       "-fw_cfg name=opt/svm/start,string=%u "
+                       "-fw_cfg name=opt/svm/stop,string=%u "
+                       "-fw_cfg name=opt/svm/migrate,string=1 "
+                       "-kernel %s %s%s", variants[0].cpu, out, idx, idx + 1,
+                       guest_path, incoming ? "-incoming " : "",
+                       incoming ? incoming : "");
+}
+
+/*
+ * Migrate (to a file) a TCG VM whose vCPU runs L2, start it again from
+ * the file, and let L2 finish: the scenario must end as in a plain run.
+ */
+static void test_migrate_l2(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("svm-migrate-XXXXXX", NULL);
+    g_autofree char *out1 = g_build_filename(dir, "src.out", NULL);
+    g_autofree char *out2 = g_build_filename(dir, "dst.out", NULL);
+    g_autofree char *file = g_build_filename(dir, "state", NULL);
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    g_autofree char *begin = NULL, *result = NULL, *line = NULL;
+    const SvmScenario *s = NULL;
+    QTestState *qts;
+    SvmOutcome o = { 0 };
+    unsigned idx = 0, i;
+    int v;
+
+    for (i = 0; i < SVM_NSCENARIOS; i++) {
+        if (svm_scenarios[i].special == S_MIGRATE_L2) {
+            s = &svm_scenarios[i];
+            idx = i;
+        }
+    }
+    g_assert(s);
+    if (!g_file_test(guest_path, G_FILE_TEST_EXISTS)) {
+        g_test_skip("guest not built (make check-tcg)");
+        return;
+    }
+    begin = g_strdup_printf("B %u ", idx);
+    result = g_strdup_printf("R %u ", idx);
+
+    qts = start_migrate_vm(out1, idx, NULL);
+    g_assert(wait_for_line(out1, begin, NULL, 30000));
+    g_usleep(100 * 1000);       /* L2 is spinning now */
+    g_assert(!wait_for_line(out1, result, NULL, 0));
+    qtest_qmp_assert_success(qts, "{ 'execute': 'migrate', "
+                             "'arguments': { 'uri': %s } }", uri);
+    for (;;) {
+        QDict *rsp = qtest_qmp(qts, "{ 'execute': 'query-migrate' }");
+        const char *st = qdict_get_str(qdict_get_qdict(rsp, "return"),
+                                       "status");
+        bool done = g_str_equal(st, "completed");
+
+        g_assert(!g_str_equal(st, "failed"));
+        qobject_unref(rsp);
+        if (done) {
+            break;
+        }
+        g_usleep(20 * 1000);
+    }
+    /* Still in L2: the source never saw the flag. */
+    g_assert(!wait_for_line(out1, result, NULL, 0));
+    qtest_quit(qts);
+
+    qts = start_migrate_vm(out2, idx, uri);
+    qtest_qmp_eventwait(qts, "RESUME");
+    qtest_writel(qts, SVM_MIGRATE_FLAG, SVM_MIGRATE_MAGIC);
+    g_assert(wait_for_line(out2, result, &line, 30000));
+    qtest_quit(qts);
+
+    g_assert(parse_line(line, &i, &o));
+    v = svm_judge(s, F_SVM | F_MIGRATE, "tcg", &o);
+    if (v == V_XFAIL) {
+        g_test_incomplete(svm_tcg_known(s)->finding);
+    } else if (v != V_PASS) {
+        g_test_message("%s", line);
+        g_test_fail();
+    }
+    unlink(out1);
+    unlink(out2);
+    unlink(file);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     const char *report_path = g_getenv("SVM_CONFORMANCE_REPORT");
@@ -312,6 +429,8 @@ int main(int argc, char **argv)
                                 test_scenario);
         }
     }
+    qtest_add_func("svm-conformance/tcg/savevm-while-l2-runs",
+                   test_migrate_l2);
     ret = g_test_run();
     if (report) {
         fclose(report);

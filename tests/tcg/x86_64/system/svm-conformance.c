@@ -14,7 +14,9 @@
  * opt/svm/start (first index, so a runner can skip a hung scenario),
  * opt/svm/accel (column to judge against, default "tcg"), opt/svm/flip
  * (index whose expectation is inverted, to prove the judge can fail),
- * opt/svm/all (also run rows known to corrupt L1 on this TCG).
+ * opt/svm/all (also run rows known to corrupt L1 on this TCG),
+ * opt/svm/stop (index to stop before, then halt), opt/svm/migrate (a
+ * runner migrates the VM in scenario migrate.l2-running).
  *
  * Copyright (c) 2026 The SVM-APM series authors
  *
@@ -45,6 +47,7 @@
 /* L2 code and real/v86 stack live below 1 MiB. */
 #define L2_CODE         0x20000
 #define L2_LOW_STACK    0x10000
+#define LOW_PAGE        0xf000      /* a VMSAVE target that AX can reach */
 #define NO_VECTOR       0xff
 
 /* VMCB offsets (APM Vol. 2 appendix B) */
@@ -623,6 +626,9 @@ static uint64_t scenario_rax(int insn, uint32_t env)
     if (env & E_RAX_HIGH32) {
         return base | 0xffffffff00000000ull;
     }
+    if (env & E_RAX_AX) {
+        return 0x7ff00000 | LOW_PAGE;
+    }
     return base;
 }
 
@@ -655,18 +661,19 @@ static void setup_l2(uint8_t *v, uint32_t env)
     vmcb_seg(v, VMCB_TR, 0x28, 0x8b, 0x67, (uint64_t)&l2_tss);
     v[VMCB_CPL] = cpl3 ? 3 : 0;
 
-    if (env & (E_REAL | E_V86)) {
+    if (env & (E_REAL | E_V86 | E_PM16)) {
         bool v86 = env & E_V86;
-        uint16_t attr = v86 ? 0xf3 : 0x93;
+        uint16_t attr = v86 || cpl3 ? 0xf3 : 0x93;
 
         *vmcb64(v, VMCB_EFER) = EFER_SVME;
-        *vmcb64(v, VMCB_CR0) = v86 ? 0x11 : 0x10;
+        *vmcb64(v, VMCB_CR0) = (env & E_REAL) ? 0x10 : 0x11;
         *vmcb64(v, VMCB_RFLAGS) = v86 ? 0x20002 : 2;
         *vmcb64(v, VMCB_RIP) = 0;
         *vmcb64(v, VMCB_RSP) = 0xfff0;
-        v[VMCB_CPL] = v86 ? 3 : 0;
-        vmcb_seg(v, VMCB_CS, L2_CODE >> 4, v86 ? 0xf3 : 0x9b, 0xffff,
-                 L2_CODE);
+        v[VMCB_CPL] = v86 || cpl3 ? 3 : 0;
+        /* 16-bit code: D=0; in PM16 the selectors are just labels */
+        vmcb_seg(v, VMCB_CS, L2_CODE >> 4,
+                 v86 ? 0xf3 : cpl3 ? 0xfb : 0x9b, 0xffff, L2_CODE);
         vmcb_seg(v, VMCB_SS, L2_LOW_STACK >> 4, attr, 0xffff, L2_LOW_STACK);
         vmcb_seg(v, VMCB_DS, 0, attr, 0xffff, 0);
         vmcb_seg(v, VMCB_ES, 0, attr, 0xffff, 0);
@@ -745,6 +752,15 @@ static SvmOutcome run_in_guest(const SvmScenario *s)
     }
     *vmcb64(vmcb, VMCB_RAX) = scenario_rax(s->insn, s->env);
     emit_l2_code(code, n);
+    if (s->env & E_RAX_AX) {
+        SvmOutcome o;
+
+        memset_((void *)LOW_PAGE, 0xa5, PAGE_SIZE);
+        o = run_l2(vmcb);
+        o.has_state = 1;
+        o.state = *(uint8_t *)(LOW_PAGE + 0x440) != 0xa5;   /* FS */
+        return o;
+    }
     return run_l2(vmcb);
 }
 
@@ -823,7 +839,11 @@ static SvmOutcome run_consistency(int special)
     static const uint8_t l2_vmmcall[] = { 0x0f, 0x01, 0xd9 };
     SvmOutcome o;
 
-    setup_l2(vmcb, 0);
+    setup_l2(vmcb, special == S_EVTINJ_DE ? 0 :
+                   special == S_EVTINJ_BR_PAE32 ? E_XI | E_PAE32 : E_XI);
+    if (special == S_EVTINJ_BR_PAE32) {
+        vmcb_seg(vmcb, VMCB_IDTR, 0, 0, 0, 0);
+    }
     *vmcb64(vmcb, VMCB_ICEPT) |= ICEPT_BIT(0x81);
     emit_l2_code(l2_vmmcall, sizeof(l2_vmmcall));
     switch (special) {
@@ -867,6 +887,24 @@ static SvmOutcome run_consistency(int special)
     case S_CC_EVTINJ_VEC2:
         *vmcb32(vmcb, VMCB_EVENT_INJ) = (1u << 31) | (3u << 8) | 2;
         break;
+    case S_CC_EVTINJ_VEC9:
+    case S_CC_EVTINJ_VEC20:
+    case S_CC_EVTINJ_BR64:
+    case S_CC_EVTINJ_OF64:
+    case S_EVTINJ_DE:
+    case S_EVTINJ_BR_PAE32: {
+        static const uint8_t vec[] = {
+            [S_CC_EVTINJ_VEC9 - S_CC_EVTINJ_VEC9] = 9,
+            [S_CC_EVTINJ_VEC20 - S_CC_EVTINJ_VEC9] = 20,
+            [S_CC_EVTINJ_BR64 - S_CC_EVTINJ_VEC9] = 5,
+            [S_CC_EVTINJ_OF64 - S_CC_EVTINJ_VEC9] = 4,
+            [S_EVTINJ_DE - S_CC_EVTINJ_VEC9] = 0,
+            [S_EVTINJ_BR_PAE32 - S_CC_EVTINJ_VEC9] = 5,
+        };
+        *vmcb32(vmcb, VMCB_EVENT_INJ) = (1u << 31) | (3u << 8) |
+                                        vec[special - S_CC_EVTINJ_VEC9];
+        break;
+    }
     case S_CC_MSRPM_HIGH:
         *vmcb64(vmcb, VMCB_MSRPM) = (1ull << maxphyaddr) - PAGE_SIZE;
         break;
@@ -887,6 +925,11 @@ static SvmOutcome run_consistency(int special)
     o = (SvmOutcome){ .kind = O_EXIT, .has_state = 1 };
     o.exit_code = *vmcb64(vmcb, VMCB_EXIT_CODE);
     o.info1 = *vmcb64(vmcb, VMCB_EXIT_INFO1);
+    if (o.exit_code == EXIT_CPUID && l2_vector != NO_VECTOR) {
+        o.kind = O_EXC;         /* L2 took the injected exception */
+        o.vector = l2_vector;
+        o.error = l2_error;
+    }
     o.state = probe_gif();
     stgi();
     return o;
@@ -940,6 +983,24 @@ static SvmOutcome run_cr_in_l2(int special)
     return run_l2(vmcb);
 }
 
+static SvmOutcome run_migrate_l2(void)
+{
+    /* 1: mov SVM_MIGRATE_FLAG, %eax; test %eax, %eax; jz 1b */
+    static const uint8_t spin[] = {
+        0x8b, 0x04, 0x25, SVM_MIGRATE_FLAG & 0xff, SVM_MIGRATE_FLAG >> 8,
+        0x00, 0x00, 0x85, 0xc0, 0x74, 0xf5,
+    };
+    SvmOutcome o;
+
+    mmio_write32(SVM_MIGRATE_FLAG, 0);
+    setup_l2(vmcb, E_XI);
+    emit_l2_code(spin, sizeof(spin));
+    o = run_l2(vmcb);
+    o.has_state = 1;
+    o.state = *(uint32_t *)SVM_MIGRATE_FLAG;
+    return o;
+}
+
 static SvmOutcome run_special(const SvmScenario *s)
 {
     static const SvmOutcome ud = UD, done = DONE;
@@ -949,7 +1010,7 @@ static SvmOutcome run_special(const SvmScenario *s)
     SvmOutcome o;
 
     switch (s->special) {
-    case S_CC_NO_VMRUN_ICEPT ... S_CC_CR3_MBZ:
+    case S_CC_NO_VMRUN_ICEPT ... S_EVTINJ_BR_PAE32:
         return run_consistency(s->special);
     case S_VGIF_FIRST_VIRQ ... S_VGIF_CLGI_ICEPT:
         return run_vgif(s->special);
@@ -997,6 +1058,8 @@ static SvmOutcome run_special(const SvmScenario *s)
         return guarded(do_mov_cr4, READ_CR(4) | (1ull << 63), 0);
     case S_CR3_RSVD_HOST:
         return guarded(do_mov_cr3, READ_CR(3) | (1ull << 62), 0);
+    case S_MIGRATE_L2:
+        return run_migrate_l2();
     }
     o = (SvmOutcome){ .kind = O_SKIP };
     return o;
@@ -1042,7 +1105,7 @@ int main(void)
 {
     char accel[16] = "tcg";
     int count[5] = { 0 };
-    int start, flip, all;
+    int start, stop, flip, all;
     unsigned i;
 
     cpu_setup();
@@ -1051,13 +1114,17 @@ int main(void)
     start = fwcfg_int("opt/svm/start", 0);
     flip = fwcfg_int("opt/svm/flip", -1);
     all = fwcfg_int("opt/svm/all", 0);
+    stop = fwcfg_int("opt/svm/stop", SVM_NSCENARIOS);
+    if (fwcfg_int("opt/svm/migrate", 0)) {
+        features |= F_MIGRATE;
+    }
     fwcfg_read("opt/svm/accel", accel, sizeof(accel));
 
     ml_printf("svm-conformance: %d scenarios, accel=%s features=%x "
               "svm_edx=%x maxphyaddr=%d start=%d\n",
               (int)SVM_NSCENARIOS, accel, features, svm_edx, maxphyaddr,
               start);
-    for (i = start; i < SVM_NSCENARIOS; i++) {
+    for (i = start; i < SVM_NSCENARIOS && (int)i < stop; i++) {
         const SvmScenario *s = &svm_scenarios[i];
         SvmOutcome o;
         int v;
@@ -1086,5 +1153,11 @@ int main(void)
     ml_printf("END pass=%d fail=%d xfail=%d xpass=%d skip=%d\n",
               count[V_PASS], count[V_FAIL], count[V_XFAIL], count[V_XPASS],
               count[V_SKIP]);
+    if (stop < (int)SVM_NSCENARIOS) {
+        /* A partial run: the runner reads the result and ends QEMU. */
+        for (;;) {
+            asm volatile("cli; hlt");
+        }
+    }
     return (count[V_FAIL] + count[V_XPASS]) ? 1 : 0;
 }

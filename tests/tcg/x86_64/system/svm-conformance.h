@@ -41,6 +41,8 @@ enum {
 #define E_RAX_BIT63  (1u << 12)  /* rAX = 0xffff_ffff_ffff_f000 */
 #define E_RAX_MAXPHY (1u << 13)  /* rAX = 1 << MAXPHYADDR */
 #define E_RAX_HIGH32 (1u << 14)  /* rAX = page | 0xffff_ffff_0000_0000 */
+#define E_PM16       (1u << 15)  /* L2 in 16-bit protected mode */
+#define E_RAX_AX     (1u << 16)  /* rAX = 0x7ff0f000: AX is a low page */
 
 /* CPUID features a scenario needs or depends on (bit = feature). */
 #define F_SVM        (1u << 0)   /* Fn8000_0001_ECX[2] */
@@ -48,6 +50,7 @@ enum {
 #define F_NPT        (1u << 2)   /* Fn8000_000A_EDX[0] */
 #define F_VGIF       (1u << 3)   /* Fn8000_000A_EDX[16] */
 #define F_ADDRCHK    (1u << 4)   /* Fn8000_000A_EDX[28] SvmeAddrChk */
+#define F_MIGRATE    (1u << 5)   /* a runner migrates the VM (opt/svm/migrate) */
 
 /* Special scenarios (insn == I_SPECIAL). */
 enum {
@@ -57,6 +60,9 @@ enum {
     S_CC_CR0_HIGH, S_CC_CR4_RSVD, S_CC_DR6_HIGH, S_CC_DR7_HIGH,
     S_CC_EFER_RSVD, S_CC_LME_NOPAE, S_CC_CS_L_D, S_CC_EVTINJ_TYPE1,
     S_CC_EVTINJ_VEC2, S_CC_MSRPM_HIGH, S_CC_IOPM_HIGH, S_CC_CR3_MBZ,
+    S_CC_EVTINJ_VEC9, S_CC_EVTINJ_VEC20, S_CC_EVTINJ_BR64, S_CC_EVTINJ_OF64,
+    /* EVENTINJ exceptions that are delivered (and intercepted) */
+    S_EVTINJ_DE, S_EVTINJ_BR_PAE32,
     /* VGIF, 15.33.2 */
     S_VGIF_FIRST_VIRQ, S_VGIF_STGI, S_VGIF_CLGI, S_VGIF_STGI_ICEPT,
     S_VGIF_CLGI_ICEPT,
@@ -66,7 +72,16 @@ enum {
     S_EFER_SVME_TOGGLE, S_EFER_SVME_NOSVM, S_EFER_RSVD,
     /* MOV to CR3/CR4 with reserved bits: #GP, never a #VMEXIT */
     S_CR4_RSVD_L2, S_CR3_RSVD_L2, S_CR4_RSVD_HOST, S_CR3_RSVD_HOST,
+    /* savevm/migration while L2 runs */
+    S_MIGRATE_L2,
 };
+
+/*
+ * S_MIGRATE_L2: L2 spins until the runner, after migrating the VM, writes
+ * SVM_MIGRATE_MAGIC to SVM_MIGRATE_FLAG; state = what L2 saw there.
+ */
+#define SVM_MIGRATE_FLAG  0x9000
+#define SVM_MIGRATE_MAGIC 0x5a5a
 
 /* Outcome of one scenario. */
 enum { O_NONE, O_DONE, O_EXC, O_EXIT, O_SKIP, O_HANG };
@@ -89,8 +104,9 @@ typedef struct SvmOutcome {
 #define EXIT(c)       { .kind = O_EXIT, .exit_code = (c) }
 #define EXIT_UD       EXIT(0x46)
 #define EXIT_GP0      { .kind = O_EXIT, .exit_code = 0x4d, .has_info1 = 1 }
-#define EXIT_INVALID_GIF0 \
-    { .kind = O_EXIT, .exit_code = ~0ull, .has_state = 1, .state = 0 }
+#define EXIT_GIF0(c) \
+    { .kind = O_EXIT, .exit_code = (c), .has_state = 1, .state = 0 }
+#define EXIT_INVALID_GIF0 EXIT_GIF0(~0ull)
 
 typedef struct SvmScenario {
     const char *id;
@@ -120,6 +136,7 @@ typedef struct SvmScenario {
 #define TCG_G3 "G3: SKINIT intercepted although CPUID SKINIT=0"
 #define TCG_G5 "G5/F3: unintercepted L2 VMLOAD/VMSAVE forced to #VMEXIT"
 #define TCG_G6 "G6: no #GP for VMRUN with VM_HSAVE_PA=0"
+#define TCG_G7 "G7: EVENTINJ accepts any exception vector but 2 and >= 31"
 #define TCG_F1 "F1: MOV CR3/CR4 reserved bit gives VMEXIT_INVALID, not #GP"
 #define TCG_F4 "F4: vGIF leaks from reset into the first VMRUN"
 #define TCG_F5 "F5: WRMSR EFER drops unsupported/reserved bits silently"
@@ -418,6 +435,17 @@ static const SvmScenario svm_scenarios[] = {
       E_GUEST | E_XI | E_PAE32 | E_NPT | E_RAX_HIGH32, F_SVM | F_NPT, DONE },
     { "g.pae32.asize.vmsave", "15.5.1 R-RAX-ASIZE", I_VMSAVE, 0,
       E_GUEST | E_XI | E_PAE32 | E_NPT | E_RAX_HIGH32, F_SVM | F_NPT, DONE },
+    /*
+     * 16-bit address size: AX.  state = 1 when VMSAVE wrote the page AX
+     * points to (EAX points past RAM).
+     */
+    { "g.pm16.asize16.vmsave", "15.5.1 R-RAX-ASIZE (OQ-4)", I_VMSAVE, 0,
+      E_GUEST | E_XI | E_PM16 | E_RAX_AX, F_SVM, DONE_S(1),
+      .kvm = DONE_S(0), .kvm_why = "KVM uses EAX outside 64-bit mode" },
+    { "g.pm16.icept.vmload", "Table 15-7", I_VMLOAD, 0,
+      E_GUEST | E_ICEPT | E_XI | E_PM16, F_SVM, EXIT(0x82) },
+    { "g.pm16.cpl3.icept.clgi", "R-GP-CPL", I_CLGI, 0,
+      E_GUEST | E_ICEPT | E_XI | E_PM16 | E_CPL3, F_SVM, EXIT_GP0 },
     { "g.pae32.cpl3.icept.stgi", "R-GP-CPL", I_STGI, 0,
       E_GUEST | E_ICEPT | E_XI | E_PAE32 | E_CPL3, F_SVM, EXIT_GP0 },
     { "g.pae32.icept.rax-unaligned.vmload", "S12 SvmeAddrChk", I_VMLOAD, 0,
@@ -489,6 +517,20 @@ static const SvmScenario svm_scenarios[] = {
       EXIT_INVALID_GIF0 },
     { "cc.eventinj-exception-vector2", "15.20", I_SPECIAL, S_CC_EVTINJ_VEC2,
       0, F_SVM, EXIT_INVALID_GIF0 },
+    { "cc.eventinj-exception-vector9", "15.20 (not an exception)",
+      I_SPECIAL, S_CC_EVTINJ_VEC9, 0, F_SVM, EXIT_INVALID_GIF0 },
+    { "cc.eventinj-exception-vector20", "15.20 (not an AMD exception)",
+      I_SPECIAL, S_CC_EVTINJ_VEC20, 0, F_SVM, EXIT_INVALID_GIF0 },
+    { "cc.eventinj-br-in-64bit", "15.20 (impossible in the mode)",
+      I_SPECIAL, S_CC_EVTINJ_BR64, 0, F_SVM, EXIT_INVALID_GIF0 },
+    { "cc.eventinj-of-in-64bit", "15.20 (impossible; OQ-10)",
+      I_SPECIAL, S_CC_EVTINJ_OF64, 0, F_SVM, EXIT_INVALID_GIF0 },
+    /* Injected events are delivered without an intercept check. */
+    { "eventinj.de-delivered", "15.20", I_SPECIAL, S_EVTINJ_DE, 0, F_SVM,
+      { .kind = O_EXC, .vector = 0, .has_state = 1, .state = 0 } },
+    /* #BR is fine outside 64-bit mode: its delivery (IDT limit 0) #GPs */
+    { "eventinj.br-accepted-pae32", "15.20", I_SPECIAL, S_EVTINJ_BR_PAE32,
+      0, F_SVM, EXIT_GIF0(0x4d) },
     { "cc.msrpm-beyond-maxphy", "15.5.1", I_SPECIAL, S_CC_MSRPM_HIGH, 0,
       F_SVM, EXIT_INVALID_GIF0 },
     { "cc.iopm-beyond-maxphy", "15.5.1", I_SPECIAL, S_CC_IOPM_HIGH, 0,
@@ -522,6 +564,10 @@ static const SvmScenario svm_scenarios[] = {
     { "efer.svme-without-cpuid-svm", "15.4, EFER", I_SPECIAL,
       S_EFER_SVME_NOSVM, 0, F_NOSVM, GP0 },
     { "efer.reserved-bit", "EFER MBZ", I_SPECIAL, S_EFER_RSVD, 0, 0, GP0 },
+
+    /* An L2 migrated (to a file) while it runs resumes and finishes. */
+    { "migrate.l2-running", "15.5 guest mode across savevm", I_SPECIAL,
+      S_MIGRATE_L2, 0, F_SVM | F_MIGRATE, DONE_S(SVM_MIGRATE_MAGIC) },
 
     /*
      * MOV to CR3/CR4 with reserved bits: #GP(0), in L2 interceptable as
@@ -576,6 +622,7 @@ static const SvmKnownFailure svm_tcg_known_failures[] = {
     { "g.pae32.npt.noicept.vmsave", TCG_G5 },
     { "g.pae32.asize.vmload", TCG_G5 },
     { "g.pae32.asize.vmsave", TCG_G5 },
+    { "g.pm16.asize16.vmsave", "F7+G5: 16-bit address size uses EAX" },
     { "g.pae32.icept.rax-unaligned.vmload", TCG_G1, .when = F_ADDRCHK },
     { "g.v86.icept.vmrun", TCG_G2 },
     { "g.v86.icept.vmload", TCG_G2 },
@@ -585,6 +632,10 @@ static const SvmKnownFailure svm_tcg_known_failures[] = {
     { "g.v86.icept.skinit", TCG_G3 },
     { "g.v86.icept.invlpga", TCG_G2 },
     { "h.hsave0.vmrun", TCG_G6 },
+    { "cc.eventinj-exception-vector9", TCG_G7 },
+    { "cc.eventinj-exception-vector20", TCG_G7 },
+    { "cc.eventinj-br-in-64bit", TCG_G7 },
+    { "cc.eventinj-of-in-64bit", TCG_G7 },
     { "efer.svme-without-cpuid-svm", TCG_F5 },
     { "efer.reserved-bit", TCG_F5 },
     { "cr.l2.cr4-reserved", TCG_F1 },
