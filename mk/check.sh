@@ -113,6 +113,20 @@ else
     result "tooling: selftest" fail "$(grep -v '^ok ' "$log/selftest.log" | tail -3 | tr '\n' ' ')"
 fi
 
+# 5. Every commit of the series builds and passes check-tcg.
+phase "series-check (build + check-tcg per commit)"
+start=$(date +%s)
+bash "$here/series-check.sh" > "$log/series-check.log" 2>&1
+while read -r l; do
+    case $l in
+    "ok "*) result "series: ${l#ok }" pass;;
+    FAILED*) result "series: ${l#FAILED }" fail "see $log/series-check.log";;
+    esac
+done < "$log/series-check.log"
+grep -q "^ok \|^FAILED" "$log/series-check.log" ||
+    result "series-check" fail "$(tail -3 "$log/series-check.log" | tr '\n' ' ')"
+echo "   ($(( $(date +%s) - start )) s)"
+
 echo
 [ ${#failed[@]} = 0 ] || printf 'failed: %s\n' "${failed[@]}"
 echo "xfail: $xfail (known TCG divergences, counted as skipped)"

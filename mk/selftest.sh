@@ -24,7 +24,7 @@ check "fetch: sha256 mismatch refused" \
 
 # A series naming a missing file stops before touching any tree.
 mkdir -p "$tmp/repo"
-cp -r "$top/mk" "$top/patches" "$top/tests" "$top/target" "$tmp/repo/"
+tar -C "$top" --exclude=./build --exclude=./.git -cf - . | tar -C "$tmp/repo" -xf -
 printf '\npatch: -\nfiles: no/such/file.c\nmessage: %s\n' \
     "$(sed -n 's/^message: //p' "$top/patches/series" | head -1)" \
     >> "$tmp/repo/patches/series"
@@ -59,4 +59,17 @@ check "assemble: up-to-date tree left alone" test -z "$out"
 n=$(grep -c '^message:' "$top/patches/series")
 check "assemble: one commit per series entry" \
     test "$(git -C "$top/build/src" rev-list --count upstream..master)" = "$n"
+# The exported series applies with git am to a pristine extraction.
+if ls "$top"/build/series/0001-*.patch > /dev/null 2>&1; then
+    mkdir -p "$tmp/pristine"
+    tar -xf "$tarball" -C "$tmp/pristine" --strip-components=1
+    (cd "$tmp/pristine" && git init -q && git add -A -f &&
+     git -c user.name=t -c user.email=t@t commit -q -m pristine &&
+     git -c user.name=t -c user.email=t@t am -q \
+        $(ls "$top"/build/series/0*.patch | grep -v 0000-cover-letter)) \
+        > "$tmp/am.log" 2>&1
+    rc=$?
+    check "series: git am applies it to the pristine tarball" test $rc = 0
+    [ $rc = 0 ] || tail -5 "$tmp/am.log"
+fi
 exit $status

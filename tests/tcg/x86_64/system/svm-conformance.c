@@ -6,7 +6,7 @@
  * with VMRUN, and prints one line per scenario on the debug console:
  *
  *   B <index> <id>                            scenario started
- *   R <index> <id> <outcome> : <verdict>      its outcome and verdict
+ *   R <index> <id> <outcome> expect <outcome> : <verdict>
  *   END pass=N fail=N xfail=N xpass=N skip=N
  *
  * The outcome is machine-readable so that the host-side runner can judge
@@ -1143,12 +1143,9 @@ int main(void)
         count[v]++;
         ml_printf("R %d %s ", i, s->id);
         print_outcome(&o);
+        ml_printf(" expect ");
+        print_outcome(svm_expected(s, features, accel));
         ml_printf(" : %s\n", svm_verdict_name[v]);
-        if (v == V_FAIL || v == V_XPASS) {
-            ml_printf("  expected ");
-            print_outcome(svm_expected(s, features, accel));
-            ml_printf(" (%s)\n", s->rule);
-        }
     }
     ml_printf("END pass=%d fail=%d xfail=%d xpass=%d skip=%d\n",
               count[V_PASS], count[V_FAIL], count[V_XFAIL], count[V_XPASS],

@@ -128,8 +128,24 @@ typedef struct SvmScenario {
 #define ADDRCHK_OR_GP(c) \
     .expect = EXIT(c), .alt_unless = F_ADDRCHK, .expect_alt = EXIT_GP0
 
+/*
+ * Intended KVM differences, with the KVM versions they apply to (Linux
+ * arch/x86/kvm/svm/ as of the nested-7.1 merge, spec section 3).
+ */
+#define KVM_WHY_HYPERCALL \
+    "all KVM versions: an L1 VMMCALL is KVM's hypercall, no #UD"
+#define KVM_WHY_CPL_FIRST \
+    "all KVM versions (FIXME in svm.c): hardware checks CPL before KVM's " \
+    "EFER.SVME #UD"
+#define KVM_WHY_SKINIT_CPL \
+    "all KVM versions: hardware checks CPL before KVM's SKINIT #UD"
+#define KVM_WHY_RAX64 \
+    "KVM through 7.1: 0x67 ignored in 64-bit mode, all of RAX used"
+#define KVM_WHY_EAX \
+    "KVM through 7.1: EAX outside 64-bit mode, also for 16-bit asize"
+
 #define KVM_HYPERCALL \
-    .kvm = DONE, .kvm_why = "KVM treats an L1 VMMCALL as its hypercall"
+    .kvm = DONE, .kvm_why = KVM_WHY_HYPERCALL
 /* Known TCG divergences, by spec gap id (G*) or findings item (F*). */
 #define TCG_G1 "G1: rAX #GP checked before the intercept despite SvmeAddrChk"
 #define TCG_G2 "G2/F6: v86 mode raises #GP instead of #UD"
@@ -198,29 +214,29 @@ static const SvmScenario svm_scenarios[] = {
     { "h.cpl3.clgi", "15.17 R-GP-CPL", I_CLGI, 0, E_CPL3, F_SVM, GP0 },
     { "h.cpl3.skinit", "R-SKINIT #UD first", I_SKINIT, 0, E_CPL3, F_SVM,
       UD, .kvm = GP0,
-      .kvm_why = "hardware checks CPL before KVM's SKINIT #UD" },
+      .kvm_why = KVM_WHY_SKINIT_CPL },
     { "h.cpl3.invlpga", "15.16.2 R-GP-CPL", I_INVLPGA, 0, E_CPL3, F_SVM,
       GP0 },
 
     /* R-ORDER-UD-GP: SVME=0 and CPL=3 gives #UD */
     { "h.svme0-cpl3.vmrun", "R-ORDER-UD-GP", I_VMRUN, 0, E_SVME0 | E_CPL3,
-      F_SVM, UD, .kvm = GP0, .kvm_why = "KVM FIXME: CPL checked first" },
+      F_SVM, UD, .kvm = GP0, .kvm_why = KVM_WHY_CPL_FIRST },
     { "h.svme0-cpl3.vmload", "R-ORDER-UD-GP", I_VMLOAD, 0,
       E_SVME0 | E_CPL3, F_SVM, UD, .kvm = GP0,
-      .kvm_why = "KVM FIXME: CPL checked first" },
+      .kvm_why = KVM_WHY_CPL_FIRST },
     { "h.svme0-cpl3.vmsave", "R-ORDER-UD-GP", I_VMSAVE, 0,
       E_SVME0 | E_CPL3, F_SVM, UD, .kvm = GP0,
-      .kvm_why = "KVM FIXME: CPL checked first" },
+      .kvm_why = KVM_WHY_CPL_FIRST },
     { "h.svme0-cpl3.stgi", "R-ORDER-UD-GP", I_STGI, 0, E_SVME0 | E_CPL3,
-      F_SVM, UD, .kvm = GP0, .kvm_why = "KVM FIXME: CPL checked first" },
+      F_SVM, UD, .kvm = GP0, .kvm_why = KVM_WHY_CPL_FIRST },
     { "h.svme0-cpl3.clgi", "R-ORDER-UD-GP", I_CLGI, 0, E_SVME0 | E_CPL3,
-      F_SVM, UD, .kvm = GP0, .kvm_why = "KVM FIXME: CPL checked first" },
+      F_SVM, UD, .kvm = GP0, .kvm_why = KVM_WHY_CPL_FIRST },
     { "h.svme0-cpl3.skinit", "R-ORDER-UD-GP", I_SKINIT, 0,
       E_SVME0 | E_CPL3, F_SVM, UD, .kvm = GP0,
-      .kvm_why = "KVM FIXME: CPL checked first" },
+      .kvm_why = KVM_WHY_CPL_FIRST },
     { "h.svme0-cpl3.invlpga", "R-ORDER-UD-GP", I_INVLPGA, 0,
       E_SVME0 | E_CPL3, F_SVM, UD, .kvm = GP0,
-      .kvm_why = "KVM FIXME: CPL checked first" },
+      .kvm_why = KVM_WHY_CPL_FIRST },
 
     /* LOCK prefix: #UD */
     { "h.lock.vmrun", "LOCK #UD", I_VMRUN, 0, E_LOCK, F_SVM, UD },
@@ -255,10 +271,10 @@ static const SvmScenario svm_scenarios[] = {
     /* R-RAX-ASIZE: 0x67 in 64-bit mode uses EAX */
     { "h.asize32.vmload", "15.5.1 R-RAX-ASIZE", I_VMLOAD, 0,
       E_ASIZE32 | E_RAX_HIGH32, F_SVM, DONE, .kvm = GP0,
-      .kvm_why = "KVM ignores 0x67 in 64-bit mode and uses all of RAX" },
+      .kvm_why = KVM_WHY_RAX64 },
     { "h.asize32.vmsave", "15.5.1 R-RAX-ASIZE", I_VMSAVE, 0,
       E_ASIZE32 | E_RAX_HIGH32, F_SVM, DONE, .kvm = GP0,
-      .kvm_why = "KVM ignores 0x67 in 64-bit mode and uses all of RAX" },
+      .kvm_why = KVM_WHY_RAX64 },
 
     /* Guest mode, 64-bit L2 at CPL0, every exception intercepted. */
     { "g.icept.vmrun", "Table 15-7 R-INTERCEPT-ORDER", I_VMRUN, 0,
@@ -321,7 +337,7 @@ static const SvmScenario svm_scenarios[] = {
       E_GUEST | E_ICEPT | E_XI | E_CPL3, F_SVM, EXIT_GP0 },
     { "g.cpl3.icept.skinit", "R-SKINIT", I_SKINIT, 0,
       E_GUEST | E_ICEPT | E_XI | E_CPL3, F_SVM, EXIT_UD, .kvm = EXIT_GP0,
-      .kvm_why = "hardware checks CPL before KVM's SKINIT #UD" },
+      .kvm_why = KVM_WHY_SKINIT_CPL },
     { "g.cpl3.icept.invlpga", "R-GP-CPL before intercept", I_INVLPGA, 0,
       E_GUEST | E_ICEPT | E_XI | E_CPL3, F_SVM, EXIT_GP0 },
     { "g.cpl3.icept-xoff.vmload", "R-GP-CPL", I_VMLOAD, 0,
@@ -441,7 +457,7 @@ static const SvmScenario svm_scenarios[] = {
      */
     { "g.pm16.asize16.vmsave", "15.5.1 R-RAX-ASIZE (OQ-4)", I_VMSAVE, 0,
       E_GUEST | E_XI | E_PM16 | E_RAX_AX, F_SVM, DONE_S(1),
-      .kvm = DONE_S(0), .kvm_why = "KVM uses EAX outside 64-bit mode" },
+      .kvm = DONE_S(0), .kvm_why = KVM_WHY_EAX },
     { "g.pm16.icept.vmload", "Table 15-7", I_VMLOAD, 0,
       E_GUEST | E_ICEPT | E_XI | E_PM16, F_SVM, EXIT(0x82) },
     { "g.pm16.cpl3.icept.clgi", "R-GP-CPL", I_CLGI, 0,
