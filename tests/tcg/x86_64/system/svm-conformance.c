@@ -38,6 +38,9 @@
 #define EFER_LMA        (1u << 10)
 #define EFER_SVME       (1u << 12)
 #define MSR_VM_HSAVE_PA 0xc0010117
+#define MSR_VM_CR       0xc0010114
+#define VM_CR_LOCK      (1u << 3)
+#define VM_CR_SVMDIS    (1u << 4)
 
 /* Exit codes used here; the intercept bit of exit code c is c - 0x60. */
 #define EXIT_CPUID      0x72
@@ -354,6 +357,11 @@ static bool streq(const char *a, const char *b)
 static void do_wrmsr(uint64_t msr, void *val)
 {
     wrmsr(msr, (uint64_t)val);
+}
+
+static void do_rdmsr(uint64_t msr, void *val)
+{
+    *(uint64_t *)val = rdmsr(msr);
 }
 
 static void do_mov_cr4(uint64_t val, void *unused)
@@ -1001,6 +1009,50 @@ static SvmOutcome run_migrate_l2(void)
     return o;
 }
 
+static SvmOutcome run_vm_cr(int special)
+{
+    static const SvmOutcome done = DONE;
+    uint64_t efer = rdmsr(MSR_EFER), val = 0;
+    SvmOutcome o;
+
+    switch (special) {
+    case S_VMCR_READ:
+        o = guarded(do_rdmsr, MSR_VM_CR, &val);
+        o.has_state = 1;
+        o.state = val;
+        return o;
+    case S_VMCR_SVMDIS_WITH_SVME:
+        o = guarded(do_wrmsr, MSR_VM_CR, (void *)(uint64_t)VM_CR_SVMDIS);
+        break;
+    case S_VMCR_SVMDIS_BLOCKS_SVME:
+        wrmsr(MSR_EFER, efer & ~(uint64_t)EFER_SVME);
+        o = guarded(do_wrmsr, MSR_VM_CR, (void *)(uint64_t)VM_CR_SVMDIS);
+        if (same(&o, &done)) {
+            o = guarded(do_wrmsr, MSR_EFER, (void *)efer);
+        }
+        break;
+    case S_VMCR_RESERVED:
+        o = guarded(do_wrmsr, MSR_VM_CR, (void *)(1ull << 5));
+        break;
+    default: /* S_VMCR_LOCK */
+        wrmsr(MSR_EFER, efer & ~(uint64_t)EFER_SVME);
+        o = guarded(do_wrmsr, MSR_VM_CR, (void *)(uint64_t)VM_CR_LOCK);
+        if (same(&o, &done)) {
+            o = guarded(do_wrmsr, MSR_VM_CR,
+                        (void *)(uint64_t)(VM_CR_LOCK | VM_CR_SVMDIS));
+        }
+        if (same(&o, &done)) {
+            o.has_state = 1;
+            o.state = rdmsr(MSR_VM_CR);
+        }
+        break;
+    }
+    /* Clear SVMDIS (when LOCK allows), then SVME is writable again. */
+    guarded(do_wrmsr, MSR_VM_CR, 0);
+    guarded(do_wrmsr, MSR_EFER, (void *)efer);
+    return o;
+}
+
 static SvmOutcome run_special(const SvmScenario *s)
 {
     static const SvmOutcome ud = UD, done = DONE;
@@ -1060,6 +1112,8 @@ static SvmOutcome run_special(const SvmScenario *s)
         return guarded(do_mov_cr3, READ_CR(3) | (1ull << 62), 0);
     case S_MIGRATE_L2:
         return run_migrate_l2();
+    case S_VMCR_READ ... S_VMCR_LOCK:
+        return run_vm_cr(s->special);
     }
     o = (SvmOutcome){ .kind = O_SKIP };
     return o;

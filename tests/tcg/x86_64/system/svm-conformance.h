@@ -74,6 +74,9 @@ enum {
     S_CR4_RSVD_L2, S_CR3_RSVD_L2, S_CR4_RSVD_HOST, S_CR3_RSVD_HOST,
     /* savevm/migration while L2 runs */
     S_MIGRATE_L2,
+    /* VM_CR (15.30.1) */
+    S_VMCR_READ, S_VMCR_SVMDIS_WITH_SVME, S_VMCR_SVMDIS_BLOCKS_SVME,
+    S_VMCR_RESERVED, S_VMCR_LOCK,
 };
 
 /*
@@ -141,6 +144,8 @@ typedef struct SvmScenario {
     "all KVM versions: hardware checks CPL before KVM's SKINIT #UD"
 #define KVM_WHY_RAX64 \
     "KVM through 7.1: 0x67 ignored in 64-bit mode, all of RAX used"
+#define KVM_WHY_VMCR_LOCK \
+    "KVM through 7.1 (svm_set_vm_cr): LOCK freezes SVMDIS only once set"
 #define KVM_WHY_EAX \
     "KVM through 7.1: EAX outside 64-bit mode, also for 16-bit asize"
 
@@ -156,6 +161,7 @@ typedef struct SvmScenario {
 #define TCG_F1 "F1: MOV CR3/CR4 reserved bit gives VMEXIT_INVALID, not #GP"
 #define TCG_F4 "F4: vGIF leaks from reset into the first VMRUN"
 #define TCG_F5 "F5: WRMSR EFER drops unsupported/reserved bits silently"
+#define TCG_F8 "F8: VM_CR is not modelled (reads 0, writes ignored)"
 
 static const SvmScenario svm_scenarios[] = {
     /*
@@ -597,6 +603,20 @@ static const SvmScenario svm_scenarios[] = {
       S_CR4_RSVD_HOST, 0, 0, GP0 },
     { "cr.host.cr3-reserved", "#GP, not VMEXIT", I_SPECIAL,
       S_CR3_RSVD_HOST, 0, 0, GP0 },
+
+    /* VM_CR (15.30.1).  Last: the LOCK row leaves LOCK set until reset. */
+    { "msr.vm_cr-reads-0", "15.30.1", I_SPECIAL, S_VMCR_READ, 0, F_SVM,
+      DONE_S(0) },
+    { "msr.vm_cr-svmdis-while-svme", "15.30.1 SVMDIS", I_SPECIAL,
+      S_VMCR_SVMDIS_WITH_SVME, 0, F_SVM, GP0 },
+    { "msr.vm_cr-svmdis-blocks-efer-svme", "15.30.1 SVMDIS", I_SPECIAL,
+      S_VMCR_SVMDIS_BLOCKS_SVME, 0, F_SVM, GP0 },
+    { "msr.vm_cr-reserved-bit", "15.30.1", I_SPECIAL, S_VMCR_RESERVED, 0,
+      F_SVM, GP0 },
+    /* state = VM_CR after writing LOCK, then LOCK|SVMDIS with SVME=0 */
+    { "msr.vm_cr-lock-freezes-svmdis", "15.30.1 LOCK", I_SPECIAL,
+      S_VMCR_LOCK, 0, F_SVM, DONE_S(0x8), .kvm = DONE_S(0x18),
+      .kvm_why = KVM_WHY_VMCR_LOCK },
 };
 
 #define SVM_NSCENARIOS (sizeof(svm_scenarios) / sizeof(svm_scenarios[0]))
@@ -652,6 +672,10 @@ static const SvmKnownFailure svm_tcg_known_failures[] = {
     { "cc.eventinj-exception-vector20", TCG_G7 },
     { "cc.eventinj-br-in-64bit", TCG_G7 },
     { "cc.eventinj-of-in-64bit", TCG_G7 },
+    { "msr.vm_cr-svmdis-while-svme", TCG_F8 },
+    { "msr.vm_cr-svmdis-blocks-efer-svme", TCG_F8 },
+    { "msr.vm_cr-reserved-bit", TCG_F8 },
+    { "msr.vm_cr-lock-freezes-svmdis", TCG_F8 },
     { "efer.svme-without-cpuid-svm", TCG_F5 },
     { "efer.reserved-bit", TCG_F5 },
     { "cr.l2.cr4-reserved", TCG_F1 },
