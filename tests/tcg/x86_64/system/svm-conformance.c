@@ -39,6 +39,8 @@
 #define EFER_SVME       (1u << 12)
 #define MSR_VM_HSAVE_PA 0xc0010117
 #define MSR_VM_CR       0xc0010114
+#define MSR_SYSENTER_EIP 0x176
+#define VMCB_SYSENTER_EIP 0x638
 #define VM_CR_LOCK      (1u << 3)
 #define VM_CR_SVMDIS    (1u << 4)
 
@@ -514,10 +516,17 @@ static void cpu_setup(void)
 static void detect_features(void)
 {
     uint32_t a, b, c, d, max_ext;
+    bool amd_vendor;
 
+    cpuid(0, &a, &b, &c, &d);
+    /* Intel-compatible: GenuineIntel, CentaurHauls, "  Shanghai  " */
+    amd_vendor = !(b == 0x756e6547 || b == 0x746e6543 || b == 0x68532020);
     cpuid(0x80000000, &max_ext, &b, &c, &d);
     cpuid(0x80000001, &a, &b, &c, &d);
     features = (c & (1u << 2)) ? F_SVM : F_NOSVM;
+    if (amd_vendor) {
+        features |= F_AMD;
+    }
     maxphyaddr = 36;
     if (max_ext >= 0x80000008) {
         cpuid(0x80000008, &a, &b, &c, &d);
@@ -1053,6 +1062,31 @@ static SvmOutcome run_vm_cr(int special)
     return o;
 }
 
+static SvmOutcome run_sysenter(int special)
+{
+    uint64_t saved = rdmsr(MSR_SYSENTER_EIP);
+    SvmOutcome o = { .kind = O_DONE, .has_state = 1 };
+
+    switch (special) {
+    case S_SYSENTER_WRMSR:
+        wrmsr(MSR_SYSENTER_EIP, 0xffffffff12345678ull);
+        o.state = rdmsr(MSR_SYSENTER_EIP);
+        break;
+    case S_SYSENTER_VMLOAD:
+        *vmcb64(scratch, VMCB_SYSENTER_EIP) = 0xdeadbeef00401000ull;
+        asm volatile("vmload" : : "a"(scratch) : "memory");
+        o.state = rdmsr(MSR_SYSENTER_EIP);
+        break;
+    default: /* S_SYSENTER_VMSAVE */
+        wrmsr(MSR_SYSENTER_EIP, 0xffffffff00402000ull);
+        asm volatile("vmsave" : : "a"(scratch) : "memory");
+        o.state = *vmcb64(scratch, VMCB_SYSENTER_EIP);
+        break;
+    }
+    wrmsr(MSR_SYSENTER_EIP, saved);
+    return o;
+}
+
 static SvmOutcome run_special(const SvmScenario *s)
 {
     static const SvmOutcome ud = UD, done = DONE;
@@ -1114,6 +1148,8 @@ static SvmOutcome run_special(const SvmScenario *s)
         return run_migrate_l2();
     case S_VMCR_READ ... S_VMCR_LOCK:
         return run_vm_cr(s->special);
+    case S_SYSENTER_WRMSR ... S_SYSENTER_VMSAVE:
+        return run_sysenter(s->special);
     }
     o = (SvmOutcome){ .kind = O_SKIP };
     return o;

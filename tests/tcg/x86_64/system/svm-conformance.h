@@ -51,6 +51,7 @@ enum {
 #define F_VGIF       (1u << 3)   /* Fn8000_000A_EDX[16] */
 #define F_ADDRCHK    (1u << 4)   /* Fn8000_000A_EDX[28] SvmeAddrChk */
 #define F_MIGRATE    (1u << 5)   /* a runner migrates the VM (opt/svm/migrate) */
+#define F_AMD        (1u << 6)   /* not an Intel-compatible vendor */
 
 /* Special scenarios (insn == I_SPECIAL). */
 enum {
@@ -74,6 +75,8 @@ enum {
     S_CR4_RSVD_L2, S_CR3_RSVD_L2, S_CR4_RSVD_HOST, S_CR3_RSVD_HOST,
     /* savevm/migration while L2 runs */
     S_MIGRATE_L2,
+    /* SYSENTER_ESP/EIP width (R-SYSENTER, OQ-8) */
+    S_SYSENTER_WRMSR, S_SYSENTER_VMLOAD, S_SYSENTER_VMSAVE,
     /* VM_CR (15.30.1) */
     S_VMCR_READ, S_VMCR_SVMDIS_WITH_SVME, S_VMCR_SVMDIS_BLOCKS_SVME,
     S_VMCR_RESERVED, S_VMCR_LOCK,
@@ -162,6 +165,7 @@ typedef struct SvmScenario {
 #define TCG_F4 "F4: vGIF leaks from reset into the first VMRUN"
 #define TCG_F5 "F5: WRMSR EFER drops unsupported/reserved bits silently"
 #define TCG_F8 "F8: VM_CR is not modelled (reads 0, writes ignored)"
+#define TCG_F9 "F9: SYSENTER_ESP/EIP keep 64 bits on every vendor"
 
 static const SvmScenario svm_scenarios[] = {
     /*
@@ -604,6 +608,21 @@ static const SvmScenario svm_scenarios[] = {
     { "cr.host.cr3-reserved", "#GP, not VMEXIT", I_SPECIAL,
       S_CR3_RSVD_HOST, 0, 0, GP0 },
 
+    /*
+     * R-SYSENTER: SYSENTER_ESP/EIP hold 32 bits on AMD CPUs (KVM stores
+     * them as u32 for AMD-vendor guests); Intel-compatible vendors keep
+     * 64 bits in the MSRs, but VMLOAD, like the hardware KVM runs on,
+     * loads 32 and VMSAVE stores 32.  state = SYSENTER_EIP read back.
+     */
+    { "msr.sysenter-eip-width", "R-SYSENTER (OQ-8)", I_SPECIAL,
+      S_SYSENTER_WRMSR, 0, 0, DONE_S(0x12345678), .alt_unless = F_AMD,
+      .expect_alt = DONE_S(0xffffffff12345678ull) },
+    { "vmload.sysenter-eip-32bit", "R-SYSENTER (OQ-8)", I_SPECIAL,
+      S_SYSENTER_VMLOAD, 0, F_SVM, DONE_S(0x00401000) },
+    /* state = the VMCB's sysenter_eip after VMSAVE */
+    { "vmsave.sysenter-eip-32bit", "R-SYSENTER (OQ-8)", I_SPECIAL,
+      S_SYSENTER_VMSAVE, 0, F_SVM, DONE_S(0x00402000) },
+
     /* VM_CR (15.30.1).  Last: the LOCK row leaves LOCK set until reset. */
     { "msr.vm_cr-reads-0", "15.30.1", I_SPECIAL, S_VMCR_READ, 0, F_SVM,
       DONE_S(0) },
@@ -672,6 +691,9 @@ static const SvmKnownFailure svm_tcg_known_failures[] = {
     { "cc.eventinj-exception-vector20", TCG_G7 },
     { "cc.eventinj-br-in-64bit", TCG_G7 },
     { "cc.eventinj-of-in-64bit", TCG_G7 },
+    { "msr.sysenter-eip-width", TCG_F9, .when = F_AMD },
+    { "vmload.sysenter-eip-32bit", TCG_F9 },
+    { "vmsave.sysenter-eip-32bit", TCG_F9 },
     { "msr.vm_cr-svmdis-while-svme", TCG_F8 },
     { "msr.vm_cr-svmdis-blocks-efer-svme", TCG_F8 },
     { "msr.vm_cr-reserved-bit", TCG_F8 },
