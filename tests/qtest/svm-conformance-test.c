@@ -164,7 +164,8 @@ static unsigned run_guest_from(AccelRun *r, unsigned variant, unsigned start)
                 } else if (g_str_has_prefix(*l, "svm-conformance:")) {
                     const char *f = strstr(*l, "features=");
                     if (f) {
-                        r->features[variant] = g_ascii_strtoull(f + 9, NULL, 16);
+                        r->features[variant] =
+                            g_ascii_strtoull(f + 9, NULL, 16);
                     }
                 } else if (g_str_has_prefix(*l, "END ")) {
                     finished = true;

@@ -50,7 +50,7 @@ enum {
 #define F_NPT        (1u << 2)   /* Fn8000_000A_EDX[0] */
 #define F_VGIF       (1u << 3)   /* Fn8000_000A_EDX[16] */
 #define F_ADDRCHK    (1u << 4)   /* Fn8000_000A_EDX[28] SvmeAddrChk */
-#define F_MIGRATE    (1u << 5)   /* a runner migrates the VM (opt/svm/migrate) */
+#define F_MIGRATE    (1u << 5)   /* a runner migrates the VM mid-run */
 #define F_AMD        (1u << 6)   /* not an Intel-compatible vendor */
 
 /* Special scenarios (insn == I_SPECIAL). */
