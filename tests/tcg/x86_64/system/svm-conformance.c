@@ -1062,6 +1062,38 @@ static SvmOutcome run_vm_cr(int special)
     return o;
 }
 
+static SvmOutcome run_cr_access(const SvmScenario *s)
+{
+    uint8_t code[4], *p = code;
+
+    setup_l2(vmcb, E_XI);
+    *vmcb32(vmcb, VMCB_ICEPT_CR) = s->cr_write ? s->cr_icept << 16
+                                               : s->cr_icept;
+    /* Write back the value L2 has, so that an unintercepted write is inert */
+    switch (s->cr) {
+    case 0:
+        *vmcb64(vmcb, VMCB_RAX) = *vmcb64(vmcb, VMCB_CR0);
+        break;
+    case 3:
+        *vmcb64(vmcb, VMCB_RAX) = *vmcb64(vmcb, VMCB_CR3);
+        break;
+    case 4:
+        *vmcb64(vmcb, VMCB_RAX) = *vmcb64(vmcb, VMCB_CR4);
+        break;
+    default:                    /* CR2, CR8 (TPR) */
+        *vmcb64(vmcb, VMCB_RAX) = 0;
+        break;
+    }
+    if (s->cr >= 8) {
+        *p++ = 0x44;            /* REX.R */
+    }
+    *p++ = 0x0f;
+    *p++ = s->cr_write ? 0x22 : 0x20;
+    *p++ = 0xc0 | (s->cr & 7) << 3;     /* %rax */
+    emit_l2_code(code, p - code);
+    return run_l2(vmcb);
+}
+
 static SvmOutcome run_sysenter(int special)
 {
     uint64_t saved = rdmsr(MSR_SYSENTER_EIP);
@@ -1150,6 +1182,8 @@ static SvmOutcome run_special(const SvmScenario *s)
         return run_vm_cr(s->special);
     case S_SYSENTER_WRMSR ... S_SYSENTER_VMSAVE:
         return run_sysenter(s->special);
+    case S_CR_ACCESS:
+        return run_cr_access(s);
     }
     o = (SvmOutcome){ .kind = O_SKIP };
     return o;

@@ -75,6 +75,8 @@ enum {
     S_CR4_RSVD_L2, S_CR3_RSVD_L2, S_CR4_RSVD_HOST, S_CR3_RSVD_HOST,
     /* savevm/migration while L2 runs */
     S_MIGRATE_L2,
+    /* MOV to/from CRn in L2 under the CR intercepts (15.9) */
+    S_CR_ACCESS,
     /* SYSENTER_ESP/EIP width (R-SYSENTER, OQ-8) */
     S_SYSENTER_WRMSR, S_SYSENTER_VMLOAD, S_SYSENTER_VMSAVE,
     /* VM_CR (15.30.1) */
@@ -125,6 +127,10 @@ typedef struct SvmScenario {
     /* With CPUID feature alt_unless absent, expect_alt applies instead. */
     uint32_t alt_unless;
     SvmOutcome expect_alt;
+    /* S_CR_ACCESS: which CR, read or write, and the CR intercept bits */
+    uint8_t cr;
+    bool cr_write;
+    uint16_t cr_icept;
     /* An intended KVM difference: what KVM does, and why. */
     SvmOutcome kvm;
     const char *kvm_why;
@@ -166,6 +172,7 @@ typedef struct SvmScenario {
 #define TCG_F5 "F5: WRMSR EFER drops unsupported/reserved bits silently"
 #define TCG_F8 "F8: VM_CR is not modelled (reads 0, writes ignored)"
 #define TCG_F9 "F9: SYSENTER_ESP/EIP keep 64 bits on every vendor"
+#define TCG_F14 "F14: MOV from CRn checks the READ_CR0 intercept (7.2 regression)"
 
 static const SvmScenario svm_scenarios[] = {
     /*
@@ -608,6 +615,68 @@ static const SvmScenario svm_scenarios[] = {
     { "cr.host.cr3-reserved", "#GP, not VMEXIT", I_SPECIAL,
       S_CR3_RSVD_HOST, 0, 0, GP0 },
 
+    /* CR read/write intercepts: exit code READ_CR0 + n / WRITE_CR0 + n */
+    { "cr.read.cr0.intercepted", "15.9 CR0 read intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, EXIT(0x00), .cr = 0, .cr_write = 0,
+      .cr_icept = 1u << 0 },
+    { "cr.read.cr0.others-intercepted", "15.9 CR0 read intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, DONE, .cr = 0, .cr_write = 0,
+      .cr_icept = 0xffff & ~(1u << 0) },
+    { "cr.write.cr0.intercepted", "15.9 CR0 write intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, EXIT(0x10), .cr = 0, .cr_write = 1,
+      .cr_icept = 1u << 0 },
+    { "cr.write.cr0.others-intercepted", "15.9 CR0 write intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, DONE, .cr = 0, .cr_write = 1,
+      .cr_icept = 0xffff & ~(1u << 0) },
+    { "cr.read.cr2.intercepted", "15.9 CR2 read intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, EXIT(0x02), .cr = 2, .cr_write = 0,
+      .cr_icept = 1u << 2 },
+    { "cr.read.cr2.others-intercepted", "15.9 CR2 read intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, DONE, .cr = 2, .cr_write = 0,
+      .cr_icept = 0xffff & ~(1u << 2) },
+    { "cr.write.cr2.intercepted", "15.9 CR2 write intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, EXIT(0x12), .cr = 2, .cr_write = 1,
+      .cr_icept = 1u << 2 },
+    { "cr.write.cr2.others-intercepted", "15.9 CR2 write intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, DONE, .cr = 2, .cr_write = 1,
+      .cr_icept = 0xffff & ~(1u << 2) },
+    { "cr.read.cr3.intercepted", "15.9 CR3 read intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, EXIT(0x03), .cr = 3, .cr_write = 0,
+      .cr_icept = 1u << 3 },
+    { "cr.read.cr3.others-intercepted", "15.9 CR3 read intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, DONE, .cr = 3, .cr_write = 0,
+      .cr_icept = 0xffff & ~(1u << 3) },
+    { "cr.write.cr3.intercepted", "15.9 CR3 write intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, EXIT(0x13), .cr = 3, .cr_write = 1,
+      .cr_icept = 1u << 3 },
+    { "cr.write.cr3.others-intercepted", "15.9 CR3 write intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, DONE, .cr = 3, .cr_write = 1,
+      .cr_icept = 0xffff & ~(1u << 3) },
+    { "cr.read.cr4.intercepted", "15.9 CR4 read intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, EXIT(0x04), .cr = 4, .cr_write = 0,
+      .cr_icept = 1u << 4 },
+    { "cr.read.cr4.others-intercepted", "15.9 CR4 read intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, DONE, .cr = 4, .cr_write = 0,
+      .cr_icept = 0xffff & ~(1u << 4) },
+    { "cr.write.cr4.intercepted", "15.9 CR4 write intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, EXIT(0x14), .cr = 4, .cr_write = 1,
+      .cr_icept = 1u << 4 },
+    { "cr.write.cr4.others-intercepted", "15.9 CR4 write intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, DONE, .cr = 4, .cr_write = 1,
+      .cr_icept = 0xffff & ~(1u << 4) },
+    { "cr.read.cr8.intercepted", "15.9 CR8 read intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, EXIT(0x08), .cr = 8, .cr_write = 0,
+      .cr_icept = 1u << 8 },
+    { "cr.read.cr8.others-intercepted", "15.9 CR8 read intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, DONE, .cr = 8, .cr_write = 0,
+      .cr_icept = 0xffff & ~(1u << 8) },
+    { "cr.write.cr8.intercepted", "15.9 CR8 write intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, EXIT(0x18), .cr = 8, .cr_write = 1,
+      .cr_icept = 1u << 8 },
+    { "cr.write.cr8.others-intercepted", "15.9 CR8 write intercept", I_SPECIAL,
+      S_CR_ACCESS, 0, F_SVM, DONE, .cr = 8, .cr_write = 1,
+      .cr_icept = 0xffff & ~(1u << 8) },
+
     /*
      * R-SYSENTER: SYSENTER_ESP/EIP hold 32 bits on AMD CPUs (KVM stores
      * them as u32 for AMD-vendor guests); Intel-compatible vendors keep
@@ -691,6 +760,14 @@ static const SvmKnownFailure svm_tcg_known_failures[] = {
     { "cc.eventinj-exception-vector20", TCG_G7 },
     { "cc.eventinj-br-in-64bit", TCG_G7 },
     { "cc.eventinj-of-in-64bit", TCG_G7 },
+    { "cr.read.cr2.intercepted", TCG_F14 },
+    { "cr.read.cr2.others-intercepted", TCG_F14 },
+    { "cr.read.cr3.intercepted", TCG_F14 },
+    { "cr.read.cr3.others-intercepted", TCG_F14 },
+    { "cr.read.cr4.intercepted", TCG_F14 },
+    { "cr.read.cr4.others-intercepted", TCG_F14 },
+    { "cr.read.cr8.intercepted", TCG_F14 },
+    { "cr.read.cr8.others-intercepted", TCG_F14 },
     { "msr.sysenter-eip-width", TCG_F9, .when = F_AMD },
     { "vmload.sysenter-eip-32bit", TCG_F9 },
     { "vmsave.sysenter-eip-32bit", TCG_F9 },
