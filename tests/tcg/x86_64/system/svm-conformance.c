@@ -1094,6 +1094,47 @@ static SvmOutcome run_cr_access(const SvmScenario *s)
     return run_l2(vmcb);
 }
 
+static SvmOutcome run_soft_int(int special)
+{
+    static const uint8_t int3[] = { 0xcc };
+    static const uint8_t int_cd03[] = { 0xcd, 0x03 };
+    static const uint8_t into[] = { 0xce };
+    bool pae32 = special == S_INTO_OF || special == S_INTO_INTN;
+    uint64_t bp = 1u << 3, of = 1u << 4;
+
+    setup_l2(vmcb, pae32 ? E_XI | E_PAE32 : 0);
+    switch (special) {
+    case S_INT3_BP:
+    case S_INTCD03_BP:
+        *vmcb32(vmcb, VMCB_ICEPT_EXC) = bp;
+        break;
+    case S_INT3_INTN:
+    case S_INTCD03_INTN:
+        *vmcb64(vmcb, VMCB_ICEPT) |= ICEPT_BIT(0x75);
+        break;
+    case S_INT3_BOTH:
+        *vmcb32(vmcb, VMCB_ICEPT_EXC) = bp;
+        *vmcb64(vmcb, VMCB_ICEPT) |= ICEPT_BIT(0x75);
+        break;
+    case S_INTO_OF:
+        break;              /* every exception intercepted */
+    case S_INTO_INTN:
+        *vmcb32(vmcb, VMCB_ICEPT_EXC) &= ~(bp | of);
+        *vmcb64(vmcb, VMCB_ICEPT) |= ICEPT_BIT(0x75);
+        break;
+    }
+    if (pae32) {
+        *vmcb64(vmcb, VMCB_RFLAGS) = 0x802;                 /* OF */
+        vmcb_seg(vmcb, VMCB_IDTR, 0, 0, 0, 0);
+        emit_l2_code(into, sizeof(into));
+    } else if (special == S_INTCD03_INTN || special == S_INTCD03_BP) {
+        emit_l2_code(int_cd03, sizeof(int_cd03));
+    } else {
+        emit_l2_code(int3, sizeof(int3));
+    }
+    return run_l2(vmcb);
+}
+
 static SvmOutcome run_sysenter(int special)
 {
     uint64_t saved = rdmsr(MSR_SYSENTER_EIP);
@@ -1184,6 +1225,8 @@ static SvmOutcome run_special(const SvmScenario *s)
         return run_sysenter(s->special);
     case S_CR_ACCESS:
         return run_cr_access(s);
+    case S_INT3_BP ... S_INTO_INTN:
+        return run_soft_int(s->special);
     }
     o = (SvmOutcome){ .kind = O_SKIP };
     return o;

@@ -77,6 +77,9 @@ enum {
     S_MIGRATE_L2,
     /* MOV to/from CRn in L2 under the CR intercepts (15.9) */
     S_CR_ACCESS,
+    /* INT3, INTO, INT n under the exception and INTn intercepts */
+    S_INT3_BP, S_INT3_INTN, S_INT3_BOTH, S_INTCD03_INTN, S_INTCD03_BP,
+    S_INTO_OF, S_INTO_INTN,
     /* SYSENTER_ESP/EIP width (R-SYSENTER, OQ-8) */
     S_SYSENTER_WRMSR, S_SYSENTER_VMLOAD, S_SYSENTER_VMSAVE,
     /* VM_CR (15.30.1) */
@@ -173,6 +176,7 @@ typedef struct SvmScenario {
 #define TCG_F8 "F8: VM_CR is not modelled (reads 0, writes ignored)"
 #define TCG_F9 "F9: SYSENTER_ESP/EIP keep 64 bits on every vendor"
 #define TCG_F14 "F14: MOV from CRn checks the READ_CR0 intercept (7.2 regression)"
+#define TCG_F15 "F15: INT3/INTO meet the INTn intercept, not #BP/#OF"
 
 static const SvmScenario svm_scenarios[] = {
     /*
@@ -678,6 +682,29 @@ static const SvmScenario svm_scenarios[] = {
       .cr_icept = 0xffff & ~(1u << 8) },
 
     /*
+     * INT3 and INTO raise #BP/#OF and meet the exception intercepts; only
+     * INT n (CD ib, also CD 03) is the INTn intercept (15.12, 15.13).
+     */
+    { "int3.bp-intercepted", "15.12 #BP intercept", I_SPECIAL, S_INT3_BP,
+      0, F_SVM, { .kind = O_EXIT, .exit_code = 0x43, .has_info1 = 1 } },
+    { "int3.intn-intercept-only", "15.13 INTn is CD ib only", I_SPECIAL,
+      S_INT3_INTN, 0, F_SVM, { .kind = O_EXC, .vector = 3 } },
+    { "int3.bp-and-intn-intercepted", "15.12 #BP intercept", I_SPECIAL,
+      S_INT3_BOTH, 0, F_SVM,
+      { .kind = O_EXIT, .exit_code = 0x43, .has_info1 = 1 } },
+    { "int-cd03.intn-intercepted", "15.13 INTn intercept", I_SPECIAL,
+      S_INTCD03_INTN, 0, F_SVM, EXIT(0x75) },
+    { "int-cd03.bp-intercept-only", "15.13 INT 3 is INTn", I_SPECIAL,
+      S_INTCD03_BP, 0, F_SVM, { .kind = O_EXC, .vector = 3 } },
+    /* 32-bit L2, OF=1, IDT limit 0: a delivered #OF #GPs on the IDT */
+    { "into.of-intercepted-pae32", "15.12 #OF intercept", I_SPECIAL,
+      S_INTO_OF, 0, F_SVM,
+      { .kind = O_EXIT, .exit_code = 0x44, .has_info1 = 1 } },
+    { "into.intn-intercept-only-pae32", "15.13 INTn is CD ib only",
+      I_SPECIAL, S_INTO_INTN, 0, F_SVM,
+      { .kind = O_EXIT, .exit_code = 0x4d, .has_info1 = 1, .info1 = 0x22 } },
+
+    /*
      * R-SYSENTER: SYSENTER_ESP/EIP hold 32 bits on AMD CPUs (KVM stores
      * them as u32 for AMD-vendor guests); Intel-compatible vendors keep
      * 64 bits in the MSRs, but VMLOAD, like the hardware KVM runs on,
@@ -768,6 +795,11 @@ static const SvmKnownFailure svm_tcg_known_failures[] = {
     { "cr.read.cr4.others-intercepted", TCG_F14 },
     { "cr.read.cr8.intercepted", TCG_F14 },
     { "cr.read.cr8.others-intercepted", TCG_F14 },
+    { "int3.bp-intercepted", TCG_F15 },
+    { "int3.intn-intercept-only", TCG_F15 },
+    { "int3.bp-and-intn-intercepted", TCG_F15 },
+    { "into.of-intercepted-pae32", TCG_F15 },
+    { "into.intn-intercept-only-pae32", TCG_F15 },
     { "msr.sysenter-eip-width", TCG_F9, .when = F_AMD },
     { "vmload.sysenter-eip-32bit", TCG_F9 },
     { "vmsave.sysenter-eip-32bit", TCG_F9 },
