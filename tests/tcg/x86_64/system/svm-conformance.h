@@ -175,7 +175,7 @@ typedef struct SvmScenario {
 #define TCG_F5 "F5: WRMSR EFER drops unsupported/reserved bits silently"
 #define TCG_F8 "F8: VM_CR is not modelled (reads 0, writes ignored)"
 #define TCG_F9 "F9: SYSENTER_ESP/EIP keep 64 bits on every vendor"
-#define TCG_F14 "F14: MOV from CRn meets the READ_CR0 intercept (since 8.x)"
+#define TCG_F14 "F14: MOV from CRn meets the READ_CR0 intercept (after 7.2)"
 #define TCG_F15 "F15: INT3/INTO meet the INTn intercept, not #BP/#OF"
 
 static const SvmScenario svm_scenarios[] = {
