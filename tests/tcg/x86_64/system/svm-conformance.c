@@ -868,6 +868,7 @@ static SvmOutcome run_consistency(int special)
         *vmcb64(vmcb, VMCB_ICEPT) &= ~ICEPT_BIT(EXIT_VMRUN);
         break;
     case S_CC_ASID0:
+    case S_CC_SAVE_AREA:
         *vmcb32(vmcb, VMCB_ASID) = 0;
         break;
     case S_CC_EFER_SVME0:
@@ -949,6 +950,11 @@ static SvmOutcome run_consistency(int special)
     }
     o.state = probe_gif();
     stgi();
+    if (special == S_CC_SAVE_AREA) {
+        o.state = *vmcb64(vmcb, VMCB_RIP) == L2_CODE &&
+                  *vmcb64(vmcb, VMCB_RSP) == (uint64_t)l2_stack +
+                                             sizeof(l2_stack);
+    }
     return o;
 }
 

@@ -62,6 +62,7 @@ enum {
     S_CC_EFER_RSVD, S_CC_LME_NOPAE, S_CC_CS_L_D, S_CC_EVTINJ_TYPE1,
     S_CC_EVTINJ_VEC2, S_CC_MSRPM_HIGH, S_CC_IOPM_HIGH, S_CC_CR3_MBZ,
     S_CC_EVTINJ_VEC9, S_CC_EVTINJ_VEC20, S_CC_EVTINJ_BR64, S_CC_EVTINJ_OF64,
+    S_CC_SAVE_AREA,
     /* EVENTINJ exceptions that are delivered (and intercepted) */
     S_EVTINJ_DE, S_EVTINJ_BR_PAE32,
     /* VGIF, 15.33.2 */
@@ -177,6 +178,7 @@ typedef struct SvmScenario {
 #define TCG_F9 "F9: SYSENTER_ESP/EIP keep 64 bits on every vendor"
 #define TCG_F14 "F14: MOV from CRn meets the READ_CR0 intercept (after 7.2)"
 #define TCG_F15 "F15: INT3/INTO meet the INTn intercept, not #BP/#OF"
+#define TCG_F18 "F18: VMEXIT_INVALID writes L1 state into the save area"
 
 static const SvmScenario svm_scenarios[] = {
     /*
@@ -563,6 +565,10 @@ static const SvmScenario svm_scenarios[] = {
     { "cc.eventinj-of-in-64bit", "15.20 (impossible; OQ-10)",
       I_SPECIAL, S_CC_EVTINJ_OF64, 0, F_SVM, EXIT_INVALID_GIF0 },
     /* Injected events are delivered without an intercept check. */
+    /* state = 1: the save area still holds what L1 wrote (RIP, RSP) */
+    { "cc.failed-vmrun-keeps-save-area", "15.5.1 (KVM nested_svm_vmrun)",
+      I_SPECIAL, S_CC_SAVE_AREA, 0, F_SVM,
+      { .kind = O_EXIT, .exit_code = ~0ull, .has_state = 1, .state = 1 } },
     { "eventinj.de-delivered", "15.20", I_SPECIAL, S_EVTINJ_DE, 0, F_SVM,
       { .kind = O_EXC, .vector = 0, .has_state = 1, .state = 0 } },
     /* #BR is fine outside 64-bit mode: its delivery (IDT limit 0) #GPs */
@@ -795,6 +801,7 @@ static const SvmKnownFailure svm_tcg_known_failures[] = {
     { "cr.read.cr4.others-intercepted", TCG_F14 },
     { "cr.read.cr8.intercepted", TCG_F14 },
     { "cr.read.cr8.others-intercepted", TCG_F14 },
+    { "cc.failed-vmrun-keeps-save-area", TCG_F18 },
     { "int3.bp-intercepted", TCG_F15 },
     { "int3.intn-intercept-only", TCG_F15 },
     { "int3.bp-and-intn-intercepted", TCG_F15 },
