@@ -3,6 +3,7 @@
 #   make qemu        fetch, assemble, configure, build (incremental)
 #   make run         SVM conformance guest under every available accelerator
 #   make check       everything the project tests; ends "N passed, N failed"
+#   make check-kvm-nested  the conformance guest under KVM inside TCG
 #   make series      export the series to build/series/ and checkpatch it
 #   make series-check  build and check-tcg every commit of the series
 #   make print-qemu  path of the built qemu-system-x86_64
@@ -17,7 +18,7 @@ QEMU_BIN := $(QBUILD)/qemu-system-x86_64
 PY := /usr/bin/python3
 export TOP BUILD SRC QBUILD QEMU_BIN
 
-.PHONY: all deps fetch src qemu firmware run check series series-check \
+.PHONY: all deps fetch src qemu firmware run check check-kvm-nested series series-check \
 	print-qemu print-src clean
 
 all: qemu
@@ -39,6 +40,11 @@ run: qemu
 
 check: qemu
 	@bash mk/check.sh
+
+# The kvm column: Linux's KVM (Debian kernel, KVM_KERNEL_PKG) inside TCG.
+check-kvm-nested: qemu
+	@make -s -C $(QBUILD) build-tcg-tests-x86_64-softmmu >/dev/null
+	@bash mk/kvm-nested.sh
 
 series: src
 	@bash mk/series.sh

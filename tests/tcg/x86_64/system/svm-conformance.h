@@ -158,7 +158,7 @@ typedef struct SvmScenario {
 #define KVM_WHY_RAX64 \
     "KVM through 7.1: 0x67 ignored in 64-bit mode, all of RAX used"
 #define KVM_WHY_VMCR_LOCK \
-    "KVM through 7.1 (svm_set_vm_cr): LOCK freezes SVMDIS only once set"
+    "KVM (seen with 6.12): VM_CR.LOCK stays clear, SVMDIS is written"
 #define KVM_WHY_EAX \
     "KVM through 7.1: EAX outside 64-bit mode, also for 16-bit asize"
 
@@ -736,7 +736,7 @@ static const SvmScenario svm_scenarios[] = {
       F_SVM, GP0 },
     /* state = VM_CR after writing LOCK, then LOCK|SVMDIS with SVME=0 */
     { "msr.vm_cr-lock-freezes-svmdis", "15.30.1 LOCK", I_SPECIAL,
-      S_VMCR_LOCK, 0, F_SVM, DONE_S(0x8), .kvm = DONE_S(0x18),
+      S_VMCR_LOCK, 0, F_SVM, DONE_S(0x8), .kvm = DONE_S(0x10),
       .kvm_why = KVM_WHY_VMCR_LOCK },
 };
 
@@ -847,6 +847,80 @@ static inline const SvmKnownFailure *svm_tcg_known(const SvmScenario *s)
     return NULL;
 }
 
+/*
+ * Rows on which KVM, as "make check-kvm-nested" runs it (Linux 6.12.95's
+ * kvm-amd with nested=1, itself running on TCG's SVM), differs from the
+ * expectation.  Judged as XFAIL in the "kvm-nested" column only; each
+ * says what was seen and why, as far as known.  KVM_OLD: documented
+ * behaviour of KVM before the 2026 nested-7.1 series (spec section 9.4).
+ * ON_TCG: a row where KVM lets the hardware decide - here the hardware is
+ * TCG, which follows the APM.  OPEN: not analysed yet.
+ */
+#define KVM_OLD_SVME "KVM_OLD: STGI/CLGI run by hardware (vGIF) with SVME=0"
+#define KVM_OLD_RAX "KVM_OLD: unaligned rAX rounded down, no #GP"
+#define KVM_OLD_EAX "KVM_OLD: RAX not truncated to EAX outside 64-bit mode"
+#define KVM_OLD_PG "KVM_OLD: #UD for SVM instructions with CR0.PG=0"
+#define KVM_ON_TCG "ON_TCG: hardware checks SKINIT; TCG gives the APM #UD"
+#define KVM_OPEN_PAE "OPEN: 32-bit PAE L2 without NPT fails VMRUN (-1)"
+#define KVM_OPEN_HANG "OPEN: L2 hangs (32-bit PAE, NPT, VMLOAD/VMSAVE)"
+#define KVM_OPEN_CR4 "OPEN: MOV to CR4 with bit 63 set does not #GP"
+#define KVM_OPEN_VMCR "OPEN: KVM's VM_CR: SVMDIS does not block EFER.SVME"
+
+static const SvmKnownFailure svm_kvm_nested_known_failures[] = {
+    { "h.svme0.stgi", KVM_OLD_SVME },
+    { "h.svme0.clgi", KVM_OLD_SVME },
+    { "nosvm.stgi", KVM_OLD_SVME },
+    { "nosvm.clgi", KVM_OLD_SVME },
+    { "h.cpl3.skinit", KVM_ON_TCG },
+    { "h.svme0-cpl3.skinit", KVM_ON_TCG },
+    { "g.cpl3.icept.skinit", KVM_ON_TCG },
+    { "h.rax-unaligned.vmrun", KVM_OLD_RAX },
+    { "h.rax-unaligned.vmload", KVM_OLD_RAX },
+    { "h.rax-unaligned.vmsave", KVM_OLD_RAX },
+    { "g.noicept.rax-unaligned.vmload", KVM_OLD_RAX },
+    { "g.noicept.rax-unaligned.vmsave", KVM_OLD_RAX },
+    { "g.noicept-xoff.rax-unaligned.vmsave", KVM_OLD_RAX },
+    { "g.pae32.icept.vmmcall", KVM_OPEN_PAE },
+    { "g.pae32.icept.vmload", KVM_OPEN_PAE },
+    { "g.pae32.icept.vmsave", KVM_OPEN_PAE },
+    { "g.pae32.icept.stgi", KVM_OPEN_PAE },
+    { "g.pae32.icept.clgi", KVM_OPEN_PAE },
+    { "g.pae32.icept.skinit", KVM_OPEN_PAE },
+    { "g.pae32.icept.invlpga", KVM_OPEN_PAE },
+    { "g.pae32.noicept.vmmcall", KVM_OPEN_PAE },
+    { "g.pae32.noicept.vmload", KVM_OPEN_PAE },
+    { "g.pae32.noicept.vmsave", KVM_OPEN_PAE },
+    { "g.pae32.noicept.invlpga", KVM_OPEN_PAE },
+    { "g.pae32.cpl3.icept.stgi", KVM_OPEN_PAE },
+    { "g.pae32.icept.rax-unaligned.vmload", KVM_OPEN_PAE },
+    { "eventinj.br-accepted-pae32", KVM_OPEN_PAE },
+    { "into.of-intercepted-pae32", KVM_OPEN_PAE },
+    { "into.intn-intercept-only-pae32", KVM_OPEN_PAE },
+    { "g.pae32.npt.noicept.vmload", KVM_OPEN_HANG },
+    { "g.pae32.npt.noicept.vmsave", KVM_OPEN_HANG },
+    { "g.pae32.asize.vmload", KVM_OLD_EAX },
+    { "g.pae32.asize.vmsave", KVM_OLD_EAX },
+    { "g.pm16.asize16.vmsave", KVM_OLD_PG },
+    { "cr.l2.cr4-reserved", KVM_OPEN_CR4 },
+    { "cr.host.cr4-reserved", KVM_OPEN_CR4 },
+    { "msr.vm_cr-svmdis-blocks-efer-svme", KVM_OPEN_VMCR },
+};
+
+/* The known kvm-nested failure entry for @s, or NULL. */
+static inline const SvmKnownFailure *svm_kvm_nested_known(const SvmScenario *s)
+{
+    const SvmKnownFailure *kf = svm_kvm_nested_known_failures;
+    const SvmKnownFailure *end = kf + sizeof(svm_kvm_nested_known_failures) /
+                                      sizeof(svm_kvm_nested_known_failures[0]);
+
+    for (; kf < end; kf++) {
+        if (svm_streq(kf->id, s->id)) {
+            return kf;
+        }
+    }
+    return NULL;
+}
+
 /* Verdicts */
 enum { V_PASS, V_FAIL, V_XFAIL, V_XPASS, V_SKIP };
 static const char *const svm_verdict_name[] = {
@@ -911,6 +985,9 @@ static inline int svm_judge(const SvmScenario *s, uint32_t features,
         return V_SKIP;
     }
     ok = svm_outcome_equal(svm_expected(s, features, accel), got);
+    if (svm_streq(accel, "kvm-nested") && svm_kvm_nested_known(s)) {
+        return ok ? V_XPASS : V_XFAIL;
+    }
     if (accel[0] == 't' && svm_tcg_known(s) &&
         (svm_tcg_known(s)->when & features) == svm_tcg_known(s)->when) {
         return ok ? V_XPASS : V_XFAIL;
