@@ -1100,6 +1100,34 @@ static SvmOutcome run_cr_access(const SvmScenario *s)
     return run_l2(vmcb);
 }
 
+static SvmOutcome run_pae_pdpte(void)
+{
+    /* mov 0x9000, %eax: a data access through the PDPTE of the low 1 GiB */
+    static const uint8_t load[] = { 0xa1, 0x00, 0x90, 0x00, 0x00 };
+    uint64_t *pd = (uint64_t *)(READ_CR(3) & ~0xfffull);
+    uint64_t want[4];
+    SvmOutcome o;
+    int i;
+
+    pd = (uint64_t *)(pd[0] & ~0xfffull);
+    for (i = 0; i < 4; i++) {
+        want[i] = (pd[i] & ~0xfffull) | 1;
+        pae_pdpt[i] = want[i];
+    }
+    setup_l2(vmcb, E_XI | E_PAE32);
+    emit_l2_code(load, sizeof(load));
+    o = run_l2(vmcb);
+    o.has_state = 1;
+    o.state = 1;
+    for (i = 0; i < 4; i++) {
+        if (pae_pdpt[i] != want[i]) {
+            o.state = 0;
+        }
+        pae_pdpt[i] = want[i];
+    }
+    return o;
+}
+
 static SvmOutcome run_soft_int(int special)
 {
     static const uint8_t int3[] = { 0xcc };
@@ -1231,6 +1259,8 @@ static SvmOutcome run_special(const SvmScenario *s)
         return run_sysenter(s->special);
     case S_CR_ACCESS:
         return run_cr_access(s);
+    case S_PAE_PDPTE:
+        return run_pae_pdpte();
     case S_INT3_BP ... S_INTO_INTN:
         return run_soft_int(s->special);
     }

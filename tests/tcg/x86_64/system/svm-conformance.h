@@ -78,6 +78,8 @@ enum {
     S_MIGRATE_L2,
     /* MOV to/from CRn in L2 under the CR intercepts (15.9) */
     S_CR_ACCESS,
+    /* legacy PAE paging in L2 leaves the PDPTEs alone */
+    S_PAE_PDPTE,
     /* INT3, INTO, INT n under the exception and INTn intercepts */
     S_INT3_BP, S_INT3_INTN, S_INT3_BOTH, S_INTCD03_INTN, S_INTCD03_BP,
     S_INTO_OF, S_INTO_INTN,
@@ -179,6 +181,7 @@ typedef struct SvmScenario {
 #define TCG_F14 "F14: MOV from CRn meets the READ_CR0 intercept (after 7.2)"
 #define TCG_F15 "F15: INT3/INTO meet the INTn intercept, not #BP/#OF"
 #define TCG_F18 "F18: VMEXIT_INVALID writes L1 state into the save area"
+#define TCG_F19 "F19: legacy PAE walk sets the reserved A bit in PDPTEs"
 
 static const SvmScenario svm_scenarios[] = {
     /*
@@ -625,6 +628,15 @@ static const SvmScenario svm_scenarios[] = {
     { "cr.host.cr3-reserved", "#GP, not VMEXIT", I_SPECIAL,
       S_CR3_RSVD_HOST, 0, 0, GP0 },
 
+    /*
+     * Legacy-mode PAE: the PDPTEs are loaded with CR3, the table walk does
+     * not set their Accessed bit (bit 5 is reserved there, and a
+     * hypervisor checking PDPTEs - KVM's load_pdptrs() - then fails the
+     * next VMRUN).  state = 1: PDPTEs unchanged after an L2 run.
+     */
+    { "pae32.pdpte-not-accessed", "APM Vol. 2 5.3 (legacy PAE PDPE)",
+      I_SPECIAL, S_PAE_PDPTE, 0, F_SVM, DONE_S(1) },
+
     /* CR read/write intercepts: exit code READ_CR0 + n / WRITE_CR0 + n */
     { "cr.read.cr0.intercepted", "15.9 CR0 read intercept", I_SPECIAL,
       S_CR_ACCESS, 0, F_SVM, EXIT(0x00), .cr = 0, .cr_write = 0,
@@ -802,6 +814,7 @@ static const SvmKnownFailure svm_tcg_known_failures[] = {
     { "cr.read.cr8.intercepted", TCG_F14 },
     { "cr.read.cr8.others-intercepted", TCG_F14 },
     { "cc.failed-vmrun-keeps-save-area", TCG_F18 },
+    { "pae32.pdpte-not-accessed", TCG_F19 },
     { "int3.bp-intercepted", TCG_F15 },
     { "int3.intn-intercept-only", TCG_F15 },
     { "int3.bp-and-intn-intercepted", TCG_F15 },
