@@ -867,7 +867,8 @@ static inline const SvmKnownFailure *svm_tcg_known(const SvmScenario *s)
  * says what was seen and why, as far as known.  KVM_OLD: documented
  * behaviour of KVM before the 2026 nested-7.1 series (spec section 9.4).
  * ON_TCG: a row where KVM lets the hardware decide - here the hardware is
- * TCG, which follows the APM.  OPEN: not analysed yet.
+ * TCG, which follows the APM.  KVM_EMUL: KVM's instruction emulator,
+ * which it uses because TCG offers no DecodeAssists.  OPEN: not analysed.
  */
 #define KVM_OLD_SVME "KVM_OLD: STGI/CLGI run by hardware (vGIF) with SVME=0"
 #define KVM_OLD_RAX "KVM_OLD: unaligned rAX rounded down, no #GP"
@@ -876,8 +877,9 @@ static inline const SvmKnownFailure *svm_tcg_known(const SvmScenario *s)
 #define KVM_ON_TCG "ON_TCG: hardware checks SKINIT; TCG gives the APM #UD"
 #define KVM_OPEN_PAE "OPEN: 32-bit PAE L2 without NPT fails VMRUN (-1)"
 #define KVM_OPEN_HANG "OPEN: L2 hangs (32-bit PAE, NPT, VMLOAD/VMSAVE)"
-#define KVM_OPEN_CR4 "OPEN: MOV to CR4 with bit 63 set does not #GP"
-#define KVM_OPEN_VMCR "OPEN: KVM's VM_CR: SVMDIS does not block EFER.SVME"
+#define KVM_OPEN_CR4 "KVM_EMUL: with no DecodeAssists (TCG) KVM emulates " \
+    "MOV CR4, and emulator_set_cr() keeps CR4[63:32] (mk_cr_64): no #GP"
+#define KVM_OPEN_VMCR "KVM: EFER writes do not check VM_CR.SVMDIS"
 
 static const SvmKnownFailure svm_kvm_nested_known_failures[] = {
     { "h.svme0.stgi", KVM_OLD_SVME },
