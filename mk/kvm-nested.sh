@@ -51,7 +51,11 @@ kver=$(ls "$work/pkg/lib/modules")
 moddir=$work/pkg/lib/modules/$kver/kernel
 for m in virt/lib/irqbypass arch/x86/kvm/kvm drivers/crypto/ccp/ccp \
          arch/x86/kvm/kvm-amd; do
-    xz -dc "$moddir/$m.ko.xz" > "$work/root/lib/modules/$(basename "$m").ko"
+    if [ -f "$moddir/$m.ko.xz" ]; then      # 6.12 compresses, 6.1 does not
+        xz -dc "$moddir/$m.ko.xz" > "$work/root/lib/modules/$(basename "$m").ko"
+    else
+        cp "$moddir/$m.ko" "$work/root/lib/modules/"
+    fi
 done
 cp "$work/pkg/bin/busybox" "$work/root/bin/"
 # The inner QEMU is the patched binary, with its libraries and firmware.
