@@ -104,6 +104,10 @@ run() {     # run VARIANT CPU
 }
 run svm qemu64,+svm,+npt,+vgif,+svme-addr-chk
 run nosvm qemu64,-svm
+run max max
+run epyc EPYC,+svm,+npt
+run max-npt max,-npt
+run intel qemu64,vendor=GenuineIntel,+svm,+npt,+vgif,+svme-addr-chk
 echo "kvm-nested: done"
 poweroff -f
 EOI
@@ -121,7 +125,8 @@ timeout 900 "$QEMU_BIN" -M pc -accel tcg \
 rc=$?
 phase "boot and run under TCG (exit $rc)"
 grep "^kvm-nested:" "$work/console.log"
-tr -d '\r' < "$work/console.log" | grep -E "^(svm|nosvm) " > "$work/results.txt" || true
+tr -d '\r' < "$work/console.log" |
+    grep -E "^(svm|nosvm|max|epyc|max-npt|intel) " > "$work/results.txt" || true
 
 # 3. Verdicts: the guest judged each row against the kvm-nested column; a
 #    row that hung is a failure unless it is a known kvm-nested failure.
