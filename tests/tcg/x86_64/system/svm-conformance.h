@@ -845,13 +845,11 @@ static inline bool svm_streq(const char *a, const char *b)
     return *a == *b;
 }
 
-/* The known TCG failure entry for @s, or NULL. */
-static inline const SvmKnownFailure *svm_tcg_known(const SvmScenario *s)
+/* The entry for @s in the known-failure list @kf..@end, or NULL. */
+static inline const SvmKnownFailure *svm_known_lookup(
+    const SvmKnownFailure *kf, const SvmKnownFailure *end,
+    const SvmScenario *s)
 {
-    const SvmKnownFailure *kf = svm_tcg_known_failures;
-    const SvmKnownFailure *end = kf + sizeof(svm_tcg_known_failures) /
-                                      sizeof(svm_tcg_known_failures[0]);
-
     /* (a pointer walk: the list may be empty) */
     for (; kf < end; kf++) {
         if (svm_streq(kf->id, s->id)) {
@@ -859,6 +857,14 @@ static inline const SvmKnownFailure *svm_tcg_known(const SvmScenario *s)
         }
     }
     return NULL;
+}
+
+#define SVM_KNOWN_LOOKUP(list, s) \
+    svm_known_lookup(list, list + sizeof(list) / sizeof(list[0]), s)
+
+static inline const SvmKnownFailure *svm_tcg_known(const SvmScenario *s)
+{
+    return SVM_KNOWN_LOOKUP(svm_tcg_known_failures, s);
 }
 
 /*
@@ -933,19 +939,9 @@ static const SvmKnownFailure svm_kvm_nested_known_failures[] = {
       .unless = F_ADDRCHK },
 };
 
-/* The known kvm-nested failure entry for @s, or NULL. */
 static inline const SvmKnownFailure *svm_kvm_nested_known(const SvmScenario *s)
 {
-    const SvmKnownFailure *kf = svm_kvm_nested_known_failures;
-    const SvmKnownFailure *end = kf + sizeof(svm_kvm_nested_known_failures) /
-                                      sizeof(svm_kvm_nested_known_failures[0]);
-
-    for (; kf < end; kf++) {
-        if (svm_streq(kf->id, s->id)) {
-            return kf;
-        }
-    }
-    return NULL;
+    return SVM_KNOWN_LOOKUP(svm_kvm_nested_known_failures, s);
 }
 
 /* Verdicts */
