@@ -15,11 +15,11 @@
 #define GROUP (SVM_INSN_PROT_MODE | SVM_INSN_CPL0)
 
 static const SvmInsn svm_insns[] = {
-    [0] = { "vmrun",   SVM_EXIT_VMRUN,   GROUP | SVM_INSN_VMCB_RAX },
+    [0] = { "vmrun",   SVM_EXIT_VMRUN,   GROUP },
     /* no mode or CPL check: its intercept wins over everything (15.18) */
     [1] = { "vmmcall", SVM_EXIT_VMMCALL, 0 },
-    [2] = { "vmload",  SVM_EXIT_VMLOAD,  GROUP | SVM_INSN_VMCB_RAX },
-    [3] = { "vmsave",  SVM_EXIT_VMSAVE,  GROUP | SVM_INSN_VMCB_RAX },
+    [2] = { "vmload",  SVM_EXIT_VMLOAD,  GROUP },
+    [3] = { "vmsave",  SVM_EXIT_VMSAVE,  GROUP },
     [4] = { "stgi",    SVM_EXIT_STGI,    GROUP | SVM_INSN_SKINIT_SVME },
     [5] = { "clgi",    SVM_EXIT_CLGI,    GROUP },
     [6] = { "skinit",  SVM_EXIT_SKINIT,

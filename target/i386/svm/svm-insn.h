@@ -19,12 +19,10 @@ typedef enum SvmInsnFlags {
     SVM_INSN_PROT_MODE   = 1 << 0,
     /* #GP(0) unless at CPL 0 */
     SVM_INSN_CPL0        = 1 << 1,
-    /* rAX is a VMCB physical address: 4 KiB aligned, below MAXPHYADDR */
-    SVM_INSN_VMCB_RAX    = 1 << 2,
     /* also usable with EFER.SVME=0 given CPUID SKINIT or SVM-Lock */
-    SVM_INSN_SKINIT_SVME = 1 << 3,
+    SVM_INSN_SKINIT_SVME = 1 << 2,
     /* #UD before anything else without CPUID SKINIT or SVM-Lock */
-    SVM_INSN_NEEDS_SKINIT = 1 << 4,
+    SVM_INSN_NEEDS_SKINIT = 1 << 3,
 } SvmInsnFlags;
 
 typedef struct SvmInsn {

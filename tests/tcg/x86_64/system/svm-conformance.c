@@ -346,15 +346,6 @@ static void memset_(void *d, int c, unsigned long n)
     }
 }
 
-static bool streq(const char *a, const char *b)
-{
-    while (*a && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
-
 /* guard_call targets for single privileged operations */
 static void do_wrmsr(uint64_t msr, void *val)
 {
@@ -425,7 +416,7 @@ static unsigned fwcfg_read(const char *name, char *buf, unsigned len)
         for (j = 0; j < 56; j++) {
             fname[j] = inb(0x511);
         }
-        if (streq(fname, name)) {
+        if (svm_streq(fname, name)) {
             outw(0x510, select);
             for (j = 0; j < size && j + 1 < len; j++) {
                 buf[j] = inb(0x511);
@@ -1244,6 +1235,10 @@ static SvmOutcome run_special(const SvmScenario *s)
         o = guarded(do_wrmsr, MSR_EFER, (void *)(efer | (1u << 3)));
         wrmsr(MSR_EFER, efer);
         return o;
+    case S_EFER_LME_PG:
+        o = guarded(do_wrmsr, MSR_EFER, (void *)(efer & ~(uint64_t)EFER_LME));
+        wrmsr(MSR_EFER, efer);
+        return o;
     case S_CR4_RSVD_L2:
     case S_CR3_RSVD_L2:
         return run_cr_in_l2(s->special);
@@ -1333,7 +1328,7 @@ int main(void)
         int v;
 
         ml_printf("B %d %s\n", i, s->id);
-        if (!all && streq(accel, "tcg") && svm_tcg_known(s) &&
+        if (!all && svm_streq(accel, "tcg") && svm_tcg_known(s) &&
             svm_tcg_known(s)->unsafe) {
             o = (SvmOutcome){ .kind = O_HANG };     /* not run */
         } else {

@@ -71,7 +71,7 @@ enum {
     /* VM_HSAVE_PA, 15.30.4, and VMRUN with it zero */
     S_HSAVE_UNALIGNED, S_HSAVE_BIT63, S_HSAVE_VALID, S_VMRUN_HSAVE0,
     /* EFER.SVME */
-    S_EFER_SVME_TOGGLE, S_EFER_SVME_NOSVM, S_EFER_RSVD,
+    S_EFER_SVME_TOGGLE, S_EFER_SVME_NOSVM, S_EFER_RSVD, S_EFER_LME_PG,
     /* MOV to CR3/CR4 with reserved bits: #GP, never a #VMEXIT */
     S_CR4_RSVD_L2, S_CR3_RSVD_L2, S_CR4_RSVD_HOST, S_CR3_RSVD_HOST,
     /* savevm/migration while L2 runs */
@@ -610,6 +610,9 @@ static const SvmScenario svm_scenarios[] = {
     { "efer.svme-without-cpuid-svm", "15.4, EFER", I_SPECIAL,
       S_EFER_SVME_NOSVM, 0, F_NOSVM, GP0 },
     { "efer.reserved-bit", "EFER MBZ", I_SPECIAL, S_EFER_RSVD, 0, 0, GP0 },
+    /* Clearing EFER.LME while paging is on (in long mode) */
+    { "efer.lme-change-with-paging", "EFER.LME, APM 14.6.1", I_SPECIAL,
+      S_EFER_LME_PG, 0, 0, GP0 },
 
     /* An L2 migrated (to a file) while it runs resumes and finishes. */
     { "migrate.l2-running", "15.5 guest mode across savevm", I_SPECIAL,
@@ -830,6 +833,7 @@ static const SvmKnownFailure svm_tcg_known_failures[] = {
     { "msr.vm_cr-lock-freezes-svmdis", TCG_F8 },
     { "efer.svme-without-cpuid-svm", TCG_F5 },
     { "efer.reserved-bit", TCG_F5 },
+    { "efer.lme-change-with-paging", TCG_F5, true },
     { "cr.l2.cr4-reserved", TCG_F1 },
     { "cr.l2.cr3-reserved", TCG_F1 },
     { "cr.host.cr4-reserved", TCG_F1, true },
