@@ -35,6 +35,7 @@
 #define APIC_ICR        0xfee00300
 #define MSR_EFER        0xc0000080
 #define EFER_LME        (1u << 8)
+#define EFER_NXE        (1u << 11)
 #define EFER_LMA        (1u << 10)
 #define EFER_SVME       (1u << 12)
 #define MSR_VM_HSAVE_PA 0xc0010117
@@ -62,10 +63,12 @@
 #define VMCB_IOPM          0x040
 #define VMCB_MSRPM         0x048
 #define VMCB_ASID          0x058
+#define VMCB_TLB_CTL       0x05c
 #define VMCB_INT_CTL       0x060
 #define VMCB_INT_VECTOR    0x064
 #define VMCB_EXIT_CODE     0x070
 #define VMCB_EXIT_INFO1    0x078
+#define VMCB_EXIT_INFO2    0x080
 #define VMCB_NESTED_CTL    0x090
 #define VMCB_EVENT_INJ     0x0a8
 #define VMCB_NCR3          0x0b0
@@ -506,15 +509,25 @@ static void cpu_setup(void)
 
 static void detect_features(void)
 {
-    uint32_t a, b, c, d, max_ext;
+    uint32_t a, b, c, d, max_std, max_ext;
     bool amd_vendor;
 
     cpuid(0, &a, &b, &c, &d);
     /* Intel-compatible: GenuineIntel, CentaurHauls, "  Shanghai  " */
     amd_vendor = !(b == 0x756e6547 || b == 0x746e6543 || b == 0x68532020);
+    max_std = a;
     cpuid(0x80000000, &max_ext, &b, &c, &d);
     cpuid(0x80000001, &a, &b, &c, &d);
     features = (c & (1u << 2)) ? F_SVM : F_NOSVM;
+    if (d & (1u << 20)) {
+        features |= F_NX;
+    }
+    if (max_std >= 7) {
+        cpuid(7, &a, &b, &c, &d);
+        if (b & (1u << 7)) {
+            features |= F_SMEP;
+        }
+    }
     if (amd_vendor) {
         features |= F_AMD;
     }
@@ -1185,6 +1198,158 @@ static SvmOutcome run_sysenter(int special)
     return o;
 }
 
+/*
+ * MOV CR0, LMSW or CLTS in L2 under the CR0 write intercepts (15.9.1).
+ * L2 starts with TS, MP and CD clear (TS set for CLTS); state = 1 if its
+ * CR0 changed.
+ */
+static SvmOutcome run_cr0_write(const SvmScenario *s)
+{
+    static const uint8_t mov_cr0[] = { 0x0f, 0x22, 0xc0 };  /* %rax */
+    static const uint8_t lmsw[] = { 0x0f, 0x01, 0xf0 };     /* %ax */
+    static const uint8_t clts[] = { 0x0f, 0x06 };
+    const uint64_t mp_ts_cd = (1u << 1) | (1u << 3) | (1u << 30);
+    uint64_t cr0;
+    SvmOutcome o;
+
+    setup_l2(vmcb, s->env);
+    cr0 = *vmcb64(vmcb, VMCB_CR0) & ~mp_ts_cd;
+    if (s->cr0_insn == CR0_CLTS) {
+        cr0 |= 1u << 3;
+    }
+    *vmcb64(vmcb, VMCB_CR0) = cr0;
+    *vmcb64(vmcb, VMCB_RAX) = cr0 | s->cr0_set;
+    *vmcb32(vmcb, VMCB_ICEPT_CR) = (uint32_t)s->cr_icept << 16;
+    if (s->cr0_sel) {
+        *vmcb64(vmcb, VMCB_ICEPT) |= ICEPT_BIT(0x65);
+    }
+    switch (s->cr0_insn) {
+    case CR0_MOV:
+        emit_l2_code(mov_cr0, sizeof(mov_cr0));
+        break;
+    case CR0_LMSW:
+        emit_l2_code(lmsw, sizeof(lmsw));
+        break;
+    default:
+        emit_l2_code(clts, sizeof(clts));
+        break;
+    }
+    o = run_l2(vmcb);
+    o.has_state = 1;
+    o.state = *vmcb64(vmcb, VMCB_CR0) != cr0;
+    return o;
+}
+
+#define NPF_DATA 0x40000000ull      /* 1 GiB: PDPTE 1, PDE 0 of the NPT */
+
+static uint64_t *npt_entry(int level, uint64_t gpa)
+{
+    switch (level) {
+    case 4:
+        return &npt_pml4[0];
+    case 3:
+        return &npt_pdpt[gpa >> 30];
+    default:
+        return &npt_pd[gpa >> 30][(gpa >> 21) & 511];
+    }
+}
+
+static void write_cr4(uint64_t v)
+{
+    asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+static void flush_tlb(void)
+{
+    asm volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" : : : "rax", "memory");
+}
+
+/*
+ * A real-mode L2 under NPT fetches its code or accesses NPF_DATA (through
+ * DS's base) with one NPT entry changed; the outcome is the #NPF.
+ */
+static SvmOutcome run_npf(const SvmScenario *s)
+{
+    static const uint8_t rd[] = { 0xa0, 0x00, 0x00 };   /* mov 0, %al */
+    static const uint8_t wr[] = { 0xa2, 0x00, 0x00 };   /* mov %al, 0 */
+    static const uint8_t nop[] = { 0x90 };
+    uint64_t gpa = s->pt_access == ACC_FETCH ? L2_CODE : NPF_DATA;
+    uint64_t *pte = npt_entry(s->pt_level, gpa), saved = *pte;
+    uint64_t *l1_pml4 = (uint64_t *)(READ_CR(3) & ~0xfffull);
+    uint64_t efer = rdmsr(MSR_EFER), cr4 = READ_CR(4);
+    SvmOutcome o;
+
+    setup_l2(vmcb, E_REAL | E_NPT);
+    vmcb[VMCB_TLB_CTL] = 1;             /* the NPT changed: flush it */
+    vmcb_seg(vmcb, VMCB_DS, 0, 0x93, 0xffff, NPF_DATA);
+    if (s->pt_access == ACC_READ) {
+        emit_l2_code(rd, sizeof(rd));
+    } else if (s->pt_access == ACC_WRITE) {
+        emit_l2_code(wr, sizeof(wr));
+    } else {
+        emit_l2_code(nop, sizeof(nop));
+    }
+    *pte = (saved | s->pt_set) & ~s->pt_clear;
+    if (s->env & E_NXE) {
+        wrmsr(MSR_EFER, efer | EFER_NXE);
+    }
+    if (s->env & E_SMEP) {
+        /* L1's own pages become supervisor pages, or SMEP stops it. */
+        l1_pml4[0] &= ~4ull;
+        flush_tlb();
+        write_cr4(cr4 | (1u << 20));
+    }
+    o = run_l2(vmcb);
+    if (s->env & E_SMEP) {
+        write_cr4(cr4);
+        l1_pml4[0] |= 4;
+        flush_tlb();
+    }
+    wrmsr(MSR_EFER, efer);
+    *pte = saved;
+    o.has_state = 1;
+    o.state = *vmcb64(vmcb, VMCB_EXIT_INFO2);
+    return o;
+}
+
+static void do_access(uint64_t addr, void *write)
+{
+    if (write) {
+        *(volatile uint8_t *)addr = 0;
+    } else {
+        (void)*(volatile uint8_t *)addr;
+    }
+}
+
+/*
+ * L1 accesses 1 GiB with its PDE changed, or 512 GiB through a PML4E 1
+ * made from PML4E 0; the outcome is the #PF.
+ */
+static SvmOutcome run_pf(const SvmScenario *s)
+{
+    uint64_t *pml4 = (uint64_t *)(READ_CR(3) & ~0xfffull);
+    uint64_t *pdpt = (uint64_t *)(pml4[0] & ~0xfffull);
+    uint64_t *pte, saved, va;
+    SvmOutcome o;
+
+    if (s->pt_level == 4) {
+        pte = &pml4[1];
+        va = 1ull << 39;
+        saved = *pte;
+        *pte = (pml4[0] | s->pt_set) & ~s->pt_clear;
+    } else {
+        pte = &((uint64_t *)(pdpt[1] & ~0xfffull))[0];
+        va = 1ull << 30;
+        saved = *pte;
+        *pte = (saved | s->pt_set) & ~s->pt_clear;
+    }
+    flush_tlb();
+    o = guarded(do_access, va, (void *)(uintptr_t)(s->pt_access == ACC_WRITE));
+    *pte = saved;
+    flush_tlb();
+    return o;
+}
+
 static SvmOutcome run_special(const SvmScenario *s)
 {
     static const SvmOutcome ud = UD, done = DONE;
@@ -1258,6 +1423,12 @@ static SvmOutcome run_special(const SvmScenario *s)
         return run_pae_pdpte();
     case S_INT3_BP ... S_INTO_INTN:
         return run_soft_int(s->special);
+    case S_CR0_WRITE:
+        return run_cr0_write(s);
+    case S_NPF:
+        return run_npf(s);
+    case S_PF:
+        return run_pf(s);
     }
     o = (SvmOutcome){ .kind = O_SKIP };
     return o;

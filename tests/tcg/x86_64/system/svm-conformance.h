@@ -43,6 +43,8 @@ enum {
 #define E_RAX_HIGH32 (1u << 14)  /* rAX = page | 0xffff_ffff_0000_0000 */
 #define E_PM16       (1u << 15)  /* L2 in 16-bit protected mode */
 #define E_RAX_AX     (1u << 16)  /* rAX = 0x7ff0f000: AX is a low page */
+#define E_NXE        (1u << 17)  /* L1 runs with EFER.NXE=1 */
+#define E_SMEP       (1u << 18)  /* L1 runs with CR4.SMEP=1 */
 
 /* CPUID features a scenario needs or depends on (bit = feature). */
 #define F_SVM        (1u << 0)   /* Fn8000_0001_ECX[2] */
@@ -52,6 +54,8 @@ enum {
 #define F_ADDRCHK    (1u << 4)   /* Fn8000_000A_EDX[28] SvmeAddrChk */
 #define F_MIGRATE    (1u << 5)   /* a runner migrates the VM mid-run */
 #define F_AMD        (1u << 6)   /* not an Intel-compatible vendor */
+#define F_NX         (1u << 7)   /* Fn8000_0001_EDX[20] */
+#define F_SMEP       (1u << 8)   /* Fn0000_0007_EBX[7] */
 
 /* Special scenarios (insn == I_SPECIAL). */
 enum {
@@ -88,7 +92,25 @@ enum {
     /* VM_CR (15.30.1) */
     S_VMCR_READ, S_VMCR_SVMDIS_WITH_SVME, S_VMCR_SVMDIS_BLOCKS_SVME,
     S_VMCR_RESERVED, S_VMCR_LOCK,
+    /* MOV CR0, LMSW, CLTS under the (selective) CR0 write intercept */
+    S_CR0_WRITE,
+    /* page-fault error codes: nested (#NPF, 15.25.6) and ordinary (#PF) */
+    S_NPF, S_PF,
 };
+
+/* S_CR0_WRITE: the instruction */
+enum { CR0_MOV, CR0_LMSW, CR0_CLTS };
+/* S_NPF, S_PF: the access that faults */
+enum { ACC_FETCH, ACC_READ, ACC_WRITE };
+
+/* Page-fault error code bits (APM Vol. 2 8.4.2) and NPF EXITINFO1 */
+#define PFEC_P      0x01
+#define PFEC_W      0x02
+#define PFEC_U      0x04
+#define PFEC_RSVD   0x08
+#define PFEC_ID     0x10
+#define NPF_GPA     (1ull << 32)    /* fault on the final guest-physical */
+
 
 /*
  * S_MIGRATE_L2: L2 spins until the runner, after migrating the VM, writes
@@ -121,6 +143,14 @@ typedef struct SvmOutcome {
 #define EXIT_GIF0(c) \
     { .kind = O_EXIT, .exit_code = (c), .has_state = 1, .state = 0 }
 #define EXIT_INVALID_GIF0 EXIT_GIF0(~0ull)
+/* state = 1: the CR0 write took effect in L2 */
+#define EXIT_CR0(c)   { .kind = O_EXIT, .exit_code = (c), .has_state = 1 }
+#define DONE_CR0      DONE_S(1)
+/* #NPF: EXITINFO1 = error code, state = EXITINFO2 (the faulting GPA) */
+#define NPF(ec, gpa) \
+    { .kind = O_EXIT, .exit_code = 0x400, .has_info1 = 1, \
+      .info1 = NPF_GPA | (ec), .has_state = 1, .state = (gpa) }
+#define PF(ec)        { .kind = O_EXC, .vector = 14, .error = (ec) }
 
 typedef struct SvmScenario {
     const char *id;
@@ -137,6 +167,17 @@ typedef struct SvmScenario {
     uint8_t cr;
     bool cr_write;
     uint16_t cr_icept;
+    /* S_CR0_WRITE: the instruction, the CR0 bits it sets, selective */
+    uint8_t cr0_insn;
+    uint32_t cr0_set;
+    bool cr0_sel;
+    /*
+     * S_NPF, S_PF: in the paging entry of level pt_level (4 PML4E, 3 PDPTE,
+     * 2 PDE) that maps the access, set pt_set and clear pt_clear.
+     */
+    uint8_t pt_level;
+    uint8_t pt_access;
+    uint64_t pt_set, pt_clear;
     /* An intended KVM difference: what KVM does, and why. */
     SvmOutcome kvm;
     const char *kvm_why;
@@ -182,6 +223,10 @@ typedef struct SvmScenario {
 #define TCG_F15 "F15: INT3/INTO meet the INTn intercept, not #BP/#OF"
 #define TCG_F18 "F18: VMEXIT_INVALID writes L1 state into the save area"
 #define TCG_F19 "F19: legacy PAE walk sets the reserved A bit in PDPTEs"
+#define TCG_F16 "F16: LMSW honours the selective CR0 intercept's TS/MP rule"
+#define TCG_F17 "F17: RSVD page faults lack P"
+#define TCG_F17_BIT8 "F17: PML4E bit 8 not reserved on AMD"
+#define TCG_F17_SMEP "F17: NPF I/D bit ignores L1's CR4.SMEP"
 
 static const SvmScenario svm_scenarios[] = {
     /*
@@ -726,6 +771,136 @@ static const SvmScenario svm_scenarios[] = {
       { .kind = O_EXIT, .exit_code = 0x4d, .has_info1 = 1, .info1 = 0x22 } },
 
     /*
+     * CR0 writes (15.9.1): the selective CR0 write intercept exits (0x65)
+     * only on a MOV CR0 that changes a bit other than TS and MP, but "the
+     * LMSW instruction treats the selective CR0-write intercept as a
+     * non-selective intercept": it exits whatever it writes.  CLTS only
+     * clears TS.  The CR0 write intercept (0x10) wins over the selective
+     * one.  state = 1: L2's CR0 changed.
+     */
+    { "cr0.sel.mov-cd", "15.9.1 selective CR0 write", I_SPECIAL,
+      S_CR0_WRITE, 0, F_SVM, EXIT_CR0(0x65), .cr0_insn = CR0_MOV,
+      .cr0_set = 1u << 30, .cr0_sel = true },
+    { "cr0.sel.mov-mp", "15.9.1 selective CR0 write: TS/MP exempt",
+      I_SPECIAL, S_CR0_WRITE, 0, F_SVM, DONE_CR0, .cr0_insn = CR0_MOV,
+      .cr0_set = 1u << 1, .cr0_sel = true },
+    { "cr0.sel-and-write.mov-cd", "15.9.1 CR0 write intercept first",
+      I_SPECIAL, S_CR0_WRITE, 0, F_SVM, EXIT_CR0(0x10), .cr0_insn = CR0_MOV,
+      .cr0_set = 1u << 30, .cr0_sel = true, .cr_icept = 1 },
+    { "cr0.sel.lmsw-mp", "15.9.1 LMSW: selective is non-selective",
+      I_SPECIAL, S_CR0_WRITE, 0, F_SVM, EXIT_CR0(0x65),
+      .cr0_insn = CR0_LMSW, .cr0_set = 1u << 1, .cr0_sel = true },
+    { "cr0.sel.lmsw-ts", "15.9.1 LMSW: selective is non-selective",
+      I_SPECIAL, S_CR0_WRITE, 0, F_SVM, EXIT_CR0(0x65),
+      .cr0_insn = CR0_LMSW, .cr0_set = 1u << 3, .cr0_sel = true },
+    { "cr0.sel.lmsw-unchanged", "15.9.1 LMSW: selective is non-selective",
+      I_SPECIAL, S_CR0_WRITE, 0, F_SVM, EXIT_CR0(0x65),
+      .cr0_insn = CR0_LMSW, .cr0_set = 0, .cr0_sel = true },
+    { "cr0.sel.lmsw-pe-real", "15.9.1 selective CR0 write (PE)", I_SPECIAL,
+      S_CR0_WRITE, E_REAL, F_SVM, EXIT_CR0(0x65), .cr0_insn = CR0_LMSW,
+      .cr0_set = 1u << 0, .cr0_sel = true },
+    { "cr0.write.lmsw-mp", "15.9 CR0 write intercept", I_SPECIAL,
+      S_CR0_WRITE, 0, F_SVM, EXIT_CR0(0x10), .cr0_insn = CR0_LMSW,
+      .cr0_set = 1u << 1, .cr_icept = 1 },
+    { "cr0.sel-and-write.lmsw-mp", "15.9.1 CR0 write intercept first",
+      I_SPECIAL, S_CR0_WRITE, 0, F_SVM, EXIT_CR0(0x10),
+      .cr0_insn = CR0_LMSW, .cr0_set = 1u << 1, .cr0_sel = true,
+      .cr_icept = 1 },
+    { "cr0.none.lmsw-mp", "15.9 no CR0 intercept", I_SPECIAL, S_CR0_WRITE,
+      0, F_SVM, DONE_CR0, .cr0_insn = CR0_LMSW, .cr0_set = 1u << 1 },
+    { "cr0.none.lmsw-pe-real", "15.9 no CR0 intercept", I_SPECIAL,
+      S_CR0_WRITE, E_REAL, F_SVM, DONE_CR0, .cr0_insn = CR0_LMSW,
+      .cr0_set = 1u << 0 },
+    { "cr0.sel.clts", "15.9.1 CLTS changes only TS", I_SPECIAL,
+      S_CR0_WRITE, 0, F_SVM, DONE_CR0, .cr0_insn = CR0_CLTS,
+      .cr0_sel = true },
+    { "cr0.write.clts", "15.9 CR0 write intercept", I_SPECIAL, S_CR0_WRITE,
+      0, F_SVM, EXIT_CR0(0x10), .cr0_insn = CR0_CLTS, .cr_icept = 1 },
+    { "cr0.sel-and-write.clts", "15.9.1 CR0 write intercept first",
+      I_SPECIAL, S_CR0_WRITE, 0, F_SVM, EXIT_CR0(0x10),
+      .cr0_insn = CR0_CLTS, .cr0_sel = true, .cr_icept = 1 },
+
+    /*
+     * Nested page faults (15.25.6): EXITINFO1 is a #PF error code (U=1:
+     * nested walks are user accesses) with bit 32 for a fault on the final
+     * guest-physical address; a reserved bit gives P=1 with RSVD=1; I/D is
+     * set on a fetch when L1 runs with EFER.NXE=1 or CR4.SMEP=1.  On AMD,
+     * bit 8 of a PML4E is reserved (Intel-compatible vendors ignore it).
+     * L2 runs in real mode, so each access is a final GPA: code at 0x20000
+     * (PML4E 0, PDE 0), data at 1 GiB (PDPTE 1, its PDE 0); bit 51 is
+     * above MAXPHYADDR on every model tested.  state = EXITINFO2.
+     */
+    { "npf.pml4e-bit8.fetch", "15.25.6, PML4E bit 8 MBZ (AMD)", I_SPECIAL,
+      S_NPF, 0, F_SVM | F_NPT, NPF(PFEC_P | PFEC_U | PFEC_RSVD, 0x20000),
+      .alt_unless = F_AMD, .expect_alt = DONE, .pt_level = 4,
+      .pt_access = ACC_FETCH, .pt_set = 1u << 8 },
+    { "npf.pml4e-bit8.fetch-nx", "15.25.6, PML4E bit 8 MBZ (AMD)",
+      I_SPECIAL, S_NPF, E_NXE, F_SVM | F_NPT | F_NX,
+      NPF(PFEC_P | PFEC_U | PFEC_RSVD | PFEC_ID, 0x20000),
+      .alt_unless = F_AMD, .expect_alt = DONE, .pt_level = 4,
+      .pt_access = ACC_FETCH, .pt_set = 1u << 8 },
+    { "npf.pml4e-ps.fetch", "15.25.6, PML4E bit 7 MBZ", I_SPECIAL, S_NPF,
+      0, F_SVM | F_NPT, NPF(PFEC_P | PFEC_U | PFEC_RSVD, 0x20000),
+      .pt_level = 4, .pt_access = ACC_FETCH, .pt_set = 1u << 7 },
+    { "npf.pdpte-bit51.read", "15.25.6, PDPTE bits above MAXPHYADDR",
+      I_SPECIAL, S_NPF, 0, F_SVM | F_NPT,
+      NPF(PFEC_P | PFEC_U | PFEC_RSVD, 0x40000000), .pt_level = 3,
+      .pt_access = ACC_READ, .pt_set = 1ull << 51 },
+    { "npf.pde-bit13.read", "15.25.6, 2 MiB PDE bits 20:13 MBZ", I_SPECIAL,
+      S_NPF, 0, F_SVM | F_NPT, NPF(PFEC_P | PFEC_U | PFEC_RSVD, 0x40000000),
+      .pt_level = 2, .pt_access = ACC_READ, .pt_set = 1u << 13 },
+    { "npf.pde-bit13.write", "15.25.6, 2 MiB PDE bits 20:13 MBZ",
+      I_SPECIAL, S_NPF, 0, F_SVM | F_NPT,
+      NPF(PFEC_P | PFEC_W | PFEC_U | PFEC_RSVD, 0x40000000), .pt_level = 2,
+      .pt_access = ACC_WRITE, .pt_set = 1u << 13 },
+    { "npf.pde-bit13.fetch", "15.25.6, 2 MiB PDE bits 20:13 MBZ",
+      I_SPECIAL, S_NPF, 0, F_SVM | F_NPT,
+      NPF(PFEC_P | PFEC_U | PFEC_RSVD, 0x20000), .pt_level = 2,
+      .pt_access = ACC_FETCH, .pt_set = 1u << 13 },
+    { "npf.pde-bit13.fetch-nx", "15.25.6, I/D with EFER.NXE", I_SPECIAL,
+      S_NPF, E_NXE, F_SVM | F_NPT | F_NX,
+      NPF(PFEC_P | PFEC_U | PFEC_RSVD | PFEC_ID, 0x20000), .pt_level = 2,
+      .pt_access = ACC_FETCH, .pt_set = 1u << 13 },
+    { "npf.pde-not-present.read", "15.25.6 not present", I_SPECIAL, S_NPF,
+      0, F_SVM | F_NPT, NPF(PFEC_U, 0x40000000), .pt_level = 2,
+      .pt_access = ACC_READ, .pt_clear = 1 },
+    { "npf.pde-not-present.fetch", "15.25.6, no I/D without NXE/SMEP",
+      I_SPECIAL, S_NPF, 0, F_SVM | F_NPT, NPF(PFEC_U, 0x20000),
+      .pt_level = 2, .pt_access = ACC_FETCH, .pt_clear = 1 },
+    { "npf.pde-not-present.fetch-nx", "15.25.6, I/D with EFER.NXE",
+      I_SPECIAL, S_NPF, E_NXE, F_SVM | F_NPT | F_NX,
+      NPF(PFEC_U | PFEC_ID, 0x20000), .pt_level = 2, .pt_access = ACC_FETCH,
+      .pt_clear = 1 },
+    { "npf.pde-not-present.fetch-smep", "15.25.6, I/D with CR4.SMEP",
+      I_SPECIAL, S_NPF, E_SMEP, F_SVM | F_NPT | F_SMEP,
+      NPF(PFEC_U | PFEC_ID, 0x20000), .pt_level = 2, .pt_access = ACC_FETCH,
+      .pt_clear = 1 },
+    { "npf.pde-read-only.write", "15.25.6 protection", I_SPECIAL, S_NPF, 0,
+      F_SVM | F_NPT, NPF(PFEC_P | PFEC_W | PFEC_U, 0x40000000),
+      .pt_level = 2, .pt_access = ACC_WRITE, .pt_clear = 2 },
+    { "npf.pde-supervisor.read", "15.25.5 nested accesses are user",
+      I_SPECIAL, S_NPF, 0, F_SVM | F_NPT, NPF(PFEC_P | PFEC_U, 0x40000000),
+      .pt_level = 2, .pt_access = ACC_READ, .pt_clear = 4 },
+
+    /*
+     * The ordinary #PF error code follows the same rule (APM Vol. 2 8.4.2):
+     * a reserved bit gives P=1 with RSVD=1.  L1 reads or writes 1 GiB (its
+     * PDE) or 512 GiB (a PML4E 1 that points at PML4E 0's table).
+     */
+    { "pf.pde-bit13.read", "8.4.2 #PF error code: RSVD with P", I_SPECIAL,
+      S_PF, 0, 0, PF(PFEC_P | PFEC_RSVD), .pt_level = 2,
+      .pt_access = ACC_READ, .pt_set = 1u << 13 },
+    { "pf.pde-bit13.write", "8.4.2 #PF error code: RSVD with P", I_SPECIAL,
+      S_PF, 0, 0, PF(PFEC_P | PFEC_W | PFEC_RSVD), .pt_level = 2,
+      .pt_access = ACC_WRITE, .pt_set = 1u << 13 },
+    { "pf.pml4e-bit8.read", "8.4.2, PML4E bit 8 MBZ (AMD)", I_SPECIAL,
+      S_PF, 0, 0, PF(PFEC_P | PFEC_RSVD), .alt_unless = F_AMD,
+      .expect_alt = DONE, .pt_level = 4, .pt_access = ACC_READ,
+      .pt_set = 1u << 8 },
+    { "pf.pde-not-present.read", "8.4.2 #PF error code", I_SPECIAL, S_PF,
+      0, 0, PF(0), .pt_level = 2, .pt_access = ACC_READ, .pt_clear = 1 },
+
+    /*
      * R-SYSENTER: SYSENTER_ESP/EIP hold 32 bits on AMD CPUs (KVM stores
      * them as u32 for AMD-vendor guests); Intel-compatible vendors keep
      * 64 bits in the MSRs, but VMLOAD, like the hardware KVM runs on,
@@ -819,6 +994,21 @@ static const SvmKnownFailure svm_tcg_known_failures[] = {
     { "cr.read.cr8.others-intercepted", TCG_F14 },
     { "cc.failed-vmrun-keeps-save-area", TCG_F18 },
     { "pae32.pdpte-not-accessed", TCG_F19 },
+    { "cr0.sel.lmsw-mp", TCG_F16 },
+    { "cr0.sel.lmsw-ts", TCG_F16 },
+    { "cr0.sel.lmsw-unchanged", TCG_F16 },
+    { "npf.pml4e-ps.fetch", TCG_F17 },
+    { "npf.pdpte-bit51.read", TCG_F17 },
+    { "npf.pde-bit13.read", TCG_F17 },
+    { "npf.pde-bit13.write", TCG_F17 },
+    { "npf.pde-bit13.fetch", TCG_F17 },
+    { "npf.pde-bit13.fetch-nx", TCG_F17 },
+    { "pf.pde-bit13.read", TCG_F17 },
+    { "pf.pde-bit13.write", TCG_F17 },
+    { "npf.pml4e-bit8.fetch", TCG_F17_BIT8, .when = F_AMD },
+    { "npf.pml4e-bit8.fetch-nx", TCG_F17_BIT8, .when = F_AMD },
+    { "pf.pml4e-bit8.read", TCG_F17_BIT8, .when = F_AMD },
+    { "npf.pde-not-present.fetch-smep", TCG_F17_SMEP },
     { "int3.bp-intercepted", TCG_F15 },
     { "int3.intn-intercept-only", TCG_F15 },
     { "int3.bp-and-intn-intercepted", TCG_F15 },
