@@ -650,6 +650,9 @@ static uint64_t scenario_rax(int insn, uint32_t env)
     if (env & E_RAX_AX) {
         return 0x7ff00000 | LOW_PAGE;
     }
+    if (env & E_RAX_MMIO) {
+        return 0xfee00000;
+    }
     return base;
 }
 
@@ -861,7 +864,8 @@ static SvmOutcome run_consistency(int special)
     SvmOutcome o;
 
     setup_l2(vmcb, special == S_EVTINJ_DE ? 0 :
-                   special == S_EVTINJ_BR_PAE32 ? E_XI | E_PAE32 : E_XI);
+                   special == S_EVTINJ_BR_PAE32 ? E_XI | E_PAE32 :
+                   special == S_CC_EFER_RSVD_REAL ? E_XI | E_REAL : E_XI);
     if (special == S_EVTINJ_BR_PAE32) {
         vmcb_seg(vmcb, VMCB_IDTR, 0, 0, 0, 0);
     }
@@ -896,6 +900,9 @@ static SvmOutcome run_consistency(int special)
         break;
     case S_CC_EFER_RSVD:
         *vmcb64(vmcb, VMCB_EFER) |= 1u << 3;
+        break;
+    case S_CC_EFER_RSVD_REAL:
+        *vmcb64(vmcb, VMCB_EFER) |= EFER_LME | (1u << 3);
         break;
     case S_CC_LME_NOPAE:
         *vmcb64(vmcb, VMCB_CR4) &= ~(uint64_t)0x20;

@@ -45,6 +45,7 @@ enum {
 #define E_RAX_AX     (1u << 16)  /* rAX = 0x7ff0f000: AX is a low page */
 #define E_NXE        (1u << 17)  /* L1 runs with EFER.NXE=1 */
 #define E_SMEP       (1u << 18)  /* L1 runs with CR4.SMEP=1 */
+#define E_RAX_MMIO   (1u << 19)  /* rAX = 0xfee00000, the local APIC */
 
 /* CPUID features a scenario needs or depends on (bit = feature). */
 #define F_SVM        (1u << 0)   /* Fn8000_0001_ECX[2] */
@@ -66,7 +67,7 @@ enum {
     S_CC_EFER_RSVD, S_CC_LME_NOPAE, S_CC_CS_L_D, S_CC_EVTINJ_TYPE1,
     S_CC_EVTINJ_VEC2, S_CC_MSRPM_HIGH, S_CC_IOPM_HIGH, S_CC_CR3_MBZ,
     S_CC_EVTINJ_VEC9, S_CC_EVTINJ_VEC20, S_CC_EVTINJ_BR64, S_CC_EVTINJ_OF64,
-    S_CC_SAVE_AREA,
+    S_CC_SAVE_AREA, S_CC_EFER_RSVD_REAL,
     /* EVENTINJ exceptions that are delivered (and intercepted) */
     S_EVTINJ_DE, S_EVTINJ_BR_PAE32,
     /* VGIF, 15.33.2 */
@@ -227,6 +228,8 @@ typedef struct SvmScenario {
 #define TCG_F17 "F17: RSVD page faults lack P"
 #define TCG_F17_BIT8 "F17: PML4E bit 8 not reserved on AMD"
 #define TCG_F17_SMEP "F17: NPF I/D bit ignores L1's CR4.SMEP"
+#define TCG_FZ1 "FZ1: VMLOAD/VMSAVE on MMIO abort QEMU (cpu_io_recompile)"
+#define TCG_FZ2 "FZ2: #VMEXIT keeps L2's CR0 when L2 had CR4.PAE=0"
 
 static const SvmScenario svm_scenarios[] = {
     /*
@@ -338,6 +341,16 @@ static const SvmScenario svm_scenarios[] = {
       E_RAX_MAXPHY, F_SVM, GP0 },
     { "h.rax-maxphy.vmsave", "15.5.1 R-RAX-MAXPA", I_VMSAVE, 0,
       E_RAX_MAXPHY, F_SVM, GP0 },
+
+    /*
+     * rAX naming MMIO (the local APIC page) instead of RAM: undefined
+     * (outcome table row 18), but the emulator must survive it; VMLOAD
+     * and VMSAVE complete.  Found by make fuzz.
+     */
+    { "h.rax-mmio.vmload", "row 18 (undefined): no crash", I_VMLOAD, 0,
+      E_RAX_MMIO, F_SVM, DONE },
+    { "h.rax-mmio.vmsave", "row 18 (undefined): no crash", I_VMSAVE, 0,
+      E_RAX_MMIO, F_SVM, DONE },
 
     /* R-RAX-ASIZE: 0x67 in 64-bit mode uses EAX */
     { "h.asize32.vmload", "15.5.1 R-RAX-ASIZE", I_VMLOAD, 0,
@@ -594,6 +607,12 @@ static const SvmScenario svm_scenarios[] = {
       EXIT_INVALID_GIF0 },
     { "cc.dr7-high", "15.5.1", I_SPECIAL, S_CC_DR7_HIGH, 0, F_SVM,
       EXIT_INVALID_GIF0 },
+    /*
+     * The same from a real-mode L2 (CR4.PAE=0) with EFER.LME set: #VMEXIT
+     * must still give L1 back its long-mode state.  Found by make fuzz.
+     */
+    { "cc.efer-reserved-real-mode-lme", "15.5.1, 15.6 host state reload",
+      I_SPECIAL, S_CC_EFER_RSVD_REAL, 0, F_SVM, EXIT_INVALID_GIF0 },
     { "cc.efer-reserved", "15.5.1", I_SPECIAL, S_CC_EFER_RSVD, 0, F_SVM,
       EXIT_INVALID_GIF0 },
     { "cc.lme-pg-no-pae", "15.5.1", I_SPECIAL, S_CC_LME_NOPAE, 0, F_SVM,
@@ -1009,6 +1028,9 @@ static const SvmKnownFailure svm_tcg_known_failures[] = {
     { "npf.pml4e-bit8.fetch-nx", TCG_F17_BIT8, .when = F_AMD },
     { "pf.pml4e-bit8.read", TCG_F17_BIT8, .when = F_AMD },
     { "npf.pde-not-present.fetch-smep", TCG_F17_SMEP },
+    { "h.rax-mmio.vmload", TCG_FZ1, true },
+    { "h.rax-mmio.vmsave", TCG_FZ1, true },
+    { "cc.efer-reserved-real-mode-lme", TCG_FZ2, true },
     { "int3.bp-intercepted", TCG_F15 },
     { "int3.intn-intercept-only", TCG_F15 },
     { "int3.bp-and-intn-intercepted", TCG_F15 },
