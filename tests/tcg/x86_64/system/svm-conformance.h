@@ -1105,6 +1105,8 @@ static inline const SvmKnownFailure *svm_tcg_known(const SvmScenario *s)
 #define KVM_OPEN_VMCR "KVM: EFER writes do not check VM_CR.SVMDIS"
 #define KVM_H_ADDRCHK "H: intercept before the rAX #GP as on the host " \
     "(SvmeAddrChk), whatever the guest's CPUID says"
+#define KVM_H_VENDOR "H: with NPT the host CPU walks L1's page tables; " \
+    "an AMD host reserves PML4E bit 8 whatever the guest's vendor"
 
 static const SvmKnownFailure svm_kvm_nested_known_failures[] = {
     { "h.svme0.stgi", KVM_OLD_SVME },
@@ -1153,6 +1155,8 @@ static const SvmKnownFailure svm_kvm_nested_known_failures[] = {
     { "g.icept.rax-bit63.vmsave", KVM_H_ADDRCHK, .unless = F_ADDRCHK },
     { "g.pae32.icept.rax-unaligned.vmload", KVM_H_ADDRCHK,
       .unless = F_ADDRCHK },
+    /* Intel-vendor guest CPUID on KVM's AMD host (TCG's EPYC) */
+    { "pf.pml4e-bit8.read", KVM_H_VENDOR, .unless = F_AMD },
 };
 
 static inline const SvmKnownFailure *svm_kvm_nested_known(const SvmScenario *s)
