@@ -71,7 +71,7 @@ per_trip() {  # qemu row n
     done | median
 }
 
-ratio() { awk -v u="$1" -v p="$2" 'BEGIN { printf "%.1fx", p > 0 ? u / p : 0 }'; }
+ratio() { awk -v u="$1" -v p="$2" 'BEGIN { printf "%.1fx", (p > 0 ? u / p : 0) }'; }
 
 echo "bench: $(date -u +%F) $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
 echo "bench: -cpu $cpu; ns per round trip (compute: per 256-step block)"

@@ -865,7 +865,8 @@ static SvmOutcome run_consistency(int special)
 
     setup_l2(vmcb, special == S_EVTINJ_DE ? 0 :
                    special == S_EVTINJ_BR_PAE32 ? E_XI | E_PAE32 :
-                   special == S_CC_EFER_RSVD_REAL ? E_XI | E_REAL : E_XI);
+                   special == S_CC_EFER_RSVD_REAL ? E_XI | E_REAL :
+                   special == S_CC_CR3_HIGH_PAE32 ? E_XI | E_PAE32 : E_XI);
     if (special == S_EVTINJ_BR_PAE32) {
         vmcb_seg(vmcb, VMCB_IDTR, 0, 0, 0, 0);
     }
@@ -941,6 +942,7 @@ static SvmOutcome run_consistency(int special)
         *vmcb64(vmcb, VMCB_IOPM) = (1ull << maxphyaddr) - PAGE_SIZE;
         break;
     case S_CC_CR3_MBZ:
+    case S_CC_CR3_HIGH_PAE32:
         *vmcb64(vmcb, VMCB_CR3) |= 1ull << 62;
         break;
     }

@@ -67,7 +67,7 @@ enum {
     S_CC_EFER_RSVD, S_CC_LME_NOPAE, S_CC_CS_L_D, S_CC_EVTINJ_TYPE1,
     S_CC_EVTINJ_VEC2, S_CC_MSRPM_HIGH, S_CC_IOPM_HIGH, S_CC_CR3_MBZ,
     S_CC_EVTINJ_VEC9, S_CC_EVTINJ_VEC20, S_CC_EVTINJ_BR64, S_CC_EVTINJ_OF64,
-    S_CC_SAVE_AREA, S_CC_EFER_RSVD_REAL,
+    S_CC_SAVE_AREA, S_CC_EFER_RSVD_REAL, S_CC_CR3_HIGH_PAE32,
     /* EVENTINJ exceptions that are delivered (and intercepted) */
     S_EVTINJ_DE, S_EVTINJ_BR_PAE32,
     /* VGIF, 15.33.2 */
@@ -230,6 +230,7 @@ typedef struct SvmScenario {
 #define TCG_F17_SMEP "F17: NPF I/D bit ignores L1's CR4.SMEP"
 #define TCG_FZ1 "FZ1: VMLOAD/VMSAVE on MMIO abort QEMU (cpu_io_recompile)"
 #define TCG_FZ2 "FZ2: #VMEXIT keeps L2's CR0 when L2 had CR4.PAE=0"
+#define TCG_G8 "G8: VMRUN checks CR3 by the host's EFER.LMA"
 
 static const SvmScenario svm_scenarios[] = {
     /*
@@ -647,6 +648,13 @@ static const SvmScenario svm_scenarios[] = {
       F_SVM, EXIT_INVALID_GIF0 },
     { "cc.cr3-mbz", "15.5.1", I_SPECIAL, S_CC_CR3_MBZ, 0, F_SVM,
       EXIT_INVALID_GIF0 },
+    /*
+     * CR3's MBZ bits follow the guest's paging mode, not the host's: a
+     * legacy-mode (PAE) L2 uses CR3[31:0], and VMRUN takes the high bits
+     * (KVM checks CR3 only when the guest has EFER.LME and CR0.PG).
+     */
+    { "cc.cr3-high-bits-pae32", "15.5.1 CR3 MBZ in the guest's mode",
+      I_SPECIAL, S_CC_CR3_HIGH_PAE32, 0, F_SVM, EXIT(0x81) },
 
     /* VGIF (15.33.2): state = V_GIF in vmcb12 after the exit. */
     { "vgif.stgi-sets-vgif", "15.33.2 R-VGIF", I_SPECIAL, S_VGIF_STGI, 0,
@@ -1031,6 +1039,7 @@ static const SvmKnownFailure svm_tcg_known_failures[] = {
     { "h.rax-mmio.vmload", TCG_FZ1, true },
     { "h.rax-mmio.vmsave", TCG_FZ1, true },
     { "cc.efer-reserved-real-mode-lme", TCG_FZ2, true },
+    { "cc.cr3-high-bits-pae32", TCG_G8 },
     { "int3.bp-intercepted", TCG_F15 },
     { "int3.intn-intercept-only", TCG_F15 },
     { "int3.bp-and-intn-intercepted", TCG_F15 },
