@@ -15,25 +15,13 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 runs=${BENCH_RUNS:-5}
 scale=${BENCH_SCALE:-1}
-up=$BUILD/upstream
 guest=$QBUILD/tests/tcg/x86_64-softmmu/svm-conformance
 cpu="qemu64,+svm,+npt,+vgif,+svme-addr-chk"
 out=$BUILD/bench
 mkdir -p "$out"
 
 # Unpatched 10.2.2: the series' base commit, same configure flags.
-git -C "$SRC" worktree prune
-if [ ! -e "$up/src/.git" ]; then
-    rm -rf "$up/src"
-    git -C "$SRC" worktree add -q -f --detach "$up/src" upstream
-fi
-git -C "$up/src" checkout -q -f --detach upstream
-cp "$SRC"/pc-bios/edk2-*.fd.bz2 "$up/src/pc-bios/"
-bash "$here/build.sh" "$up/src" "$up/qemu" > "$out/upstream-build.log" 2>&1 || {
-    tail -20 "$out/upstream-build.log"
-    echo "bench: cannot build upstream QEMU (see $out/upstream-build.log)"
-    exit 1
-}
+upq=$(bash "$here/upstream.sh") || exit 1
 
 # row, round trips per run
 rows=("vmmcall 20000" "cpuid 20000" "ioio 20000" "npf 20000" "tlb 10000"
@@ -79,7 +67,7 @@ printf "bench: %-8s %7s %12s %12s %s\n" row n upstream patched upstream/patched
 for r in "${rows[@]}"; do
     set -- $r
     n=$(( $2 * scale ))
-    u=$(per_trip "$up/qemu/qemu-system-x86_64" "$1" "$n")
+    u=$(per_trip "$upq" "$1" "$n")
     p=$(per_trip "$QEMU_BIN" "$1" "$n")
     printf "bench: %-8s %7d %12d %12d %s\n" "$1" "$n" "$u" "$p" "$(ratio "$u" "$p")"
 done
@@ -107,8 +95,8 @@ printf "bench-ir: %-8s %7s %12s %12s %s\n" row n upstream patched upstream/patch
 for r in "${rows[@]}"; do
     set -- $r
     n=$(( $2 / 10 ))
-    u=$(( ($(ir_once "$up/qemu/qemu-system-x86_64" "$1" "$n") -
-           $(ir_once "$up/qemu/qemu-system-x86_64" "$1" 0)) / n ))
+    u=$(( ($(ir_once "$upq" "$1" "$n") -
+           $(ir_once "$upq" "$1" 0)) / n ))
     p=$(( ($(ir_once "$QEMU_BIN" "$1" "$n") - $(ir_once "$QEMU_BIN" "$1" 0)) / n ))
     printf "bench-ir: %-8s %7d %12d %12d %s\n" "$1" "$n" "$u" "$p" "$(ratio "$u" "$p")"
 done

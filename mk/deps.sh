@@ -7,7 +7,7 @@ set -euo pipefail
 
 PKGS_MAIN="ninja-build pkgconf libglib2.0-dev device-tree-compiler
  lib32gcc-12-dev seabios ipxe-qemu git curl xz-utils bzip2 gcc make perl python3 flex bison
- libfdt-dev zlib1g-dev dpkg-dev"
+ libfdt-dev zlib1g-dev dpkg-dev valgrind"
 PKGS_BPO="meson python3-pycotap"
 PKGS_OPTIONAL="ccache"
 
