@@ -206,6 +206,10 @@ typedef struct SvmScenario {
 #define KVM_WHY_EAX \
     "KVM through 7.1: EAX outside 64-bit mode, also for 16-bit asize"
 
+#define KVM_WHY_NOT_RAM \
+    "KVM (seen with 6.12): #GP when the VMCB is not RAM (kvm_vcpu_map " \
+    "fails); the APM leaves it undefined"
+
 #define KVM_HYPERCALL \
     .kvm = DONE, .kvm_why = KVM_WHY_HYPERCALL
 /* Known TCG divergences, by spec gap id (G*) or findings item (F*). */
@@ -230,7 +234,6 @@ typedef struct SvmScenario {
 #define TCG_F17_SMEP "F17: NPF I/D bit ignores L1's CR4.SMEP"
 #define TCG_FZ1 "FZ1: VMLOAD/VMSAVE on MMIO abort QEMU (cpu_io_recompile)"
 #define TCG_FZ2 "FZ2: #VMEXIT keeps L2's CR0 when L2 had CR4.PAE=0"
-#define TCG_G8 "G8: VMRUN checks CR3 by the host's EFER.LMA"
 
 static const SvmScenario svm_scenarios[] = {
     /*
@@ -349,9 +352,9 @@ static const SvmScenario svm_scenarios[] = {
      * and VMSAVE complete.  Found by make fuzz.
      */
     { "h.rax-mmio.vmload", "row 18 (undefined): no crash", I_VMLOAD, 0,
-      E_RAX_MMIO, F_SVM, DONE },
+      E_RAX_MMIO, F_SVM, DONE, .kvm = GP0, .kvm_why = KVM_WHY_NOT_RAM },
     { "h.rax-mmio.vmsave", "row 18 (undefined): no crash", I_VMSAVE, 0,
-      E_RAX_MMIO, F_SVM, DONE },
+      E_RAX_MMIO, F_SVM, DONE, .kvm = GP0, .kvm_why = KVM_WHY_NOT_RAM },
 
     /* R-RAX-ASIZE: 0x67 in 64-bit mode uses EAX */
     { "h.asize32.vmload", "15.5.1 R-RAX-ASIZE", I_VMLOAD, 0,
@@ -649,12 +652,13 @@ static const SvmScenario svm_scenarios[] = {
     { "cc.cr3-mbz", "15.5.1", I_SPECIAL, S_CC_CR3_MBZ, 0, F_SVM,
       EXIT_INVALID_GIF0 },
     /*
-     * CR3's MBZ bits follow the guest's paging mode, not the host's: a
-     * legacy-mode (PAE) L2 uses CR3[31:0], and VMRUN takes the high bits
-     * (KVM checks CR3 only when the guest has EFER.LME and CR0.PG).
+     * The same for a legacy-mode (PAE) L2: the host's mode does not
+     * matter, CR3 must be a legal address (KVM's nested_svm_load_cr3()
+     * rejects it too).  From this 64-bit L1 10.2.2 agrees; it skipped the
+     * check only for a 32-bit L1.
      */
-    { "cc.cr3-high-bits-pae32", "15.5.1 CR3 MBZ in the guest's mode",
-      I_SPECIAL, S_CC_CR3_HIGH_PAE32, 0, F_SVM, EXIT(0x81) },
+    { "cc.cr3-high-bits-pae32", "15.5.1 CR3 MBZ, any guest mode",
+      I_SPECIAL, S_CC_CR3_HIGH_PAE32, 0, F_SVM, EXIT_INVALID_GIF0 },
 
     /* VGIF (15.33.2): state = V_GIF in vmcb12 after the exit. */
     { "vgif.stgi-sets-vgif", "15.33.2 R-VGIF", I_SPECIAL, S_VGIF_STGI, 0,
@@ -1039,7 +1043,6 @@ static const SvmKnownFailure svm_tcg_known_failures[] = {
     { "h.rax-mmio.vmload", TCG_FZ1, true },
     { "h.rax-mmio.vmsave", TCG_FZ1, true },
     { "cc.efer-reserved-real-mode-lme", TCG_FZ2, true },
-    { "cc.cr3-high-bits-pae32", TCG_G8 },
     { "int3.bp-intercepted", TCG_F15 },
     { "int3.intn-intercept-only", TCG_F15 },
     { "int3.bp-and-intn-intercepted", TCG_F15 },
