@@ -1324,9 +1324,9 @@ static SvmOutcome run_npf(const SvmScenario *s)
 static void do_access(uint64_t addr, void *write)
 {
     if (write) {
-        *(volatile uint8_t *)addr = 0;
+        asm volatile("movb $0, (%0)" : : "r"(addr) : "memory");
     } else {
-        (void)*(volatile uint8_t *)addr;
+        asm volatile("movb (%0), %%al" : : "r"(addr) : "rax", "memory");
     }
 }
 
