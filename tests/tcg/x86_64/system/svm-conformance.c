@@ -545,6 +545,9 @@ static void detect_features(void)
         if (svm_edx & (1u << 16)) {
             features |= F_VGIF;
         }
+        if (svm_edx & (1u << 6)) {
+            features |= F_FLUSHASID;
+        }
         if (svm_edx & (1u << 28)) {
             features |= F_ADDRCHK;
         }
@@ -1359,6 +1362,59 @@ static SvmOutcome run_pf(const SvmScenario *s)
     return o;
 }
 
+/*
+ * L2 reads 1 GiB, mapped by L1's PDE to a page holding 0xaaaa; L1 maps it
+ * to one holding 0xbbbb and runs L2 again with a flush or a new ASID.
+ */
+static SvmOutcome run_tlb_flush(int special)
+{
+    /* mov 0x40000000, %rax */
+    static const uint8_t load[] = { 0x48, 0xa1, 0, 0, 0, 0x40, 0, 0, 0, 0 };
+    uint64_t *pml4 = (uint64_t *)(READ_CR(3) & ~0xfffull);
+    uint64_t *pdpt = (uint64_t *)(pml4[0] & ~0xfffull);
+    uint64_t *pde = (uint64_t *)(pdpt[1] & ~0xfffull);
+    uint64_t saved = *pde;
+    SvmOutcome o;
+
+    *(uint64_t *)0x600000 = 0xaaaa;
+    *(uint64_t *)0x800000 = 0xbbbb;
+    *pde = 0x600000 | 0x87;
+    setup_l2(vmcb, E_XI);
+    vmcb[VMCB_TLB_CTL] = 1;             /* start from a known TLB */
+    emit_l2_code(load, sizeof(load));
+    o = run_l2(vmcb);
+    vmcb[VMCB_TLB_CTL] = 0;
+    if (o.kind != O_DONE || *vmcb64(vmcb, VMCB_RAX) != 0xaaaa) {
+        *pde = saved;
+        o.has_state = 1;
+        o.state = *vmcb64(vmcb, VMCB_RAX);
+        return o;
+    }
+    *pde = 0x800000 | 0x87;
+    *vmcb64(vmcb, VMCB_RIP) = L2_CODE;
+    switch (special) {
+    case S_TLB_FLUSH_ALL:
+        vmcb[VMCB_TLB_CTL] = 1;
+        break;
+    case S_TLB_FLUSH_ASID:
+        vmcb[VMCB_TLB_CTL] = 3;
+        break;
+    default:
+        *vmcb32(vmcb, VMCB_ASID) = 2;
+        break;
+    }
+    o = run_l2(vmcb);
+    o.has_state = 1;
+    o.state = *vmcb64(vmcb, VMCB_RAX);
+    /* Put the PDE back, and leave no L2 translation of it behind. */
+    *pde = saved;
+    flush_tlb();
+    *vmcb64(vmcb, VMCB_RIP) = L2_CODE;
+    vmcb[VMCB_TLB_CTL] = 1;
+    run_l2(vmcb);
+    return o;
+}
+
 static SvmOutcome run_special(const SvmScenario *s)
 {
     static const SvmOutcome ud = UD, done = DONE;
@@ -1438,6 +1494,8 @@ static SvmOutcome run_special(const SvmScenario *s)
         return run_npf(s);
     case S_PF:
         return run_pf(s);
+    case S_TLB_FLUSH_ALL ... S_TLB_NEW_ASID:
+        return run_tlb_flush(s->special);
     }
     o = (SvmOutcome){ .kind = O_SKIP };
     return o;

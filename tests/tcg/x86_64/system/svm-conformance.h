@@ -57,6 +57,7 @@ enum {
 #define F_AMD        (1u << 6)   /* not an Intel-compatible vendor */
 #define F_NX         (1u << 7)   /* Fn8000_0001_EDX[20] */
 #define F_SMEP       (1u << 8)   /* Fn0000_0007_EBX[7] */
+#define F_FLUSHASID  (1u << 9)   /* Fn8000_000A_EDX[6] FlushByAsid */
 
 /* Special scenarios (insn == I_SPECIAL). */
 enum {
@@ -97,6 +98,8 @@ enum {
     S_CR0_WRITE,
     /* page-fault error codes: nested (#NPF, 15.25.6) and ordinary (#PF) */
     S_NPF, S_PF,
+    /* L2 sees L1's page-table change after a TLB flush (15.16) */
+    S_TLB_FLUSH_ALL, S_TLB_FLUSH_ASID, S_TLB_NEW_ASID,
 };
 
 /* S_CR0_WRITE: the instruction */
@@ -930,6 +933,19 @@ static const SvmScenario svm_scenarios[] = {
       .pt_set = 1u << 8 },
     { "pf.pde-not-present.read", "8.4.2 #PF error code", I_SPECIAL, S_PF,
       0, 0, PF(0), .pt_level = 2, .pt_access = ACC_READ, .pt_clear = 1 },
+
+    /*
+     * TLB control (15.16): L2 reads 1 GiB through L1's page tables, L1
+     * points that PDE elsewhere, and the next VMRUN asks for a flush
+     * (TLB_CONTROL 1, or 3 with FlushByAsid) or uses a new ASID: L2 must
+     * read the new page.  state = what L2 read the second time.
+     */
+    { "tlb.control-flush-all", "15.16 TLB_CONTROL=1", I_SPECIAL,
+      S_TLB_FLUSH_ALL, 0, F_SVM, DONE_S(0xbbbb) },
+    { "tlb.control-flush-asid", "15.16 TLB_CONTROL=3 (FlushByAsid)",
+      I_SPECIAL, S_TLB_FLUSH_ASID, 0, F_SVM | F_FLUSHASID, DONE_S(0xbbbb) },
+    { "tlb.new-asid", "15.16 ASID", I_SPECIAL, S_TLB_NEW_ASID, 0, F_SVM,
+      DONE_S(0xbbbb) },
 
     /*
      * R-SYSENTER: SYSENTER_ESP/EIP hold 32 bits on AMD CPUs (KVM stores
