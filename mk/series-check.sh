@@ -7,13 +7,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 b=$BUILD/bisect
 mkdir -p "$b"
-git -C "$SRC" worktree prune
-if [ ! -e "$b/src/.git" ]; then
-    rm -rf "$b/src"
-    git -C "$SRC" worktree add -q -f --detach "$b/src" upstream
-fi
-# The build-only stand-ins for the '+ds' tarball's missing blobs.
-cp "$SRC"/pc-bios/edk2-*.fd.bz2 "$b/src/pc-bios/"
+bash "$here/worktree.sh" "$b/src"
 n=0
 for c in $(git -C "$SRC" rev-list --reverse upstream..master); do
     n=$((n + 1))

@@ -8,14 +8,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 up=$BUILD/upstream
 mkdir -p "$up"
-git -C "$SRC" worktree prune
-if [ ! -e "$up/src/.git" ]; then
-    rm -rf "$up/src"
-    git -C "$SRC" worktree add -q -f --detach "$up/src" upstream
-fi
-git -C "$up/src" checkout -q -f --detach upstream
-# The build-only stand-ins for the '+ds' tarball's missing blobs.
-cp "$SRC"/pc-bios/edk2-*.fd.bz2 "$up/src/pc-bios/"
+bash "$here/worktree.sh" "$up/src"
 bash "$here/build.sh" "$up/src" "$up/qemu" > "$up/build.log" 2>&1 || {
     tail -20 "$up/build.log" >&2
     echo "mk/upstream.sh: cannot build upstream QEMU (see $up/build.log)" >&2

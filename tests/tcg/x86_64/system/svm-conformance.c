@@ -522,6 +522,9 @@ static void detect_features(void)
     if (d & (1u << 20)) {
         features |= F_NX;
     }
+    if (d & (1u << 25)) {
+        features |= F_FFXSR;
+    }
     if (max_std >= 7) {
         cpuid(7, &a, &b, &c, &d);
         if (b & (1u << 7)) {
@@ -907,6 +910,9 @@ static SvmOutcome run_consistency(int special)
         break;
     case S_CC_EFER_RSVD_REAL:
         *vmcb64(vmcb, VMCB_EFER) |= EFER_LME | (1u << 3);
+        break;
+    case S_CC_EFER_FFXSR:
+        *vmcb64(vmcb, VMCB_EFER) |= 1u << 14;
         break;
     case S_CC_LME_NOPAE:
         *vmcb64(vmcb, VMCB_CR4) &= ~(uint64_t)0x20;

@@ -58,6 +58,7 @@ enum {
 #define F_NX         (1u << 7)   /* Fn8000_0001_EDX[20] */
 #define F_SMEP       (1u << 8)   /* Fn0000_0007_EBX[7] */
 #define F_FLUSHASID  (1u << 9)   /* Fn8000_000A_EDX[6] FlushByAsid */
+#define F_FFXSR      (1u << 10)  /* Fn8000_0001_EDX[25] */
 
 /* Special scenarios (insn == I_SPECIAL). */
 enum {
@@ -69,6 +70,7 @@ enum {
     S_CC_EVTINJ_VEC2, S_CC_MSRPM_HIGH, S_CC_IOPM_HIGH, S_CC_CR3_MBZ,
     S_CC_EVTINJ_VEC9, S_CC_EVTINJ_VEC20, S_CC_EVTINJ_BR64, S_CC_EVTINJ_OF64,
     S_CC_SAVE_AREA, S_CC_EFER_RSVD_REAL, S_CC_CR3_HIGH_PAE32,
+    S_CC_EFER_FFXSR,
     /* EVENTINJ exceptions that are delivered (and intercepted) */
     S_EVTINJ_DE, S_EVTINJ_BR_PAE32,
     /* VGIF, 15.33.2 */
@@ -237,6 +239,7 @@ typedef struct SvmScenario {
 #define TCG_F17_SMEP "F17: NPF I/D bit ignores L1's CR4.SMEP"
 #define TCG_FZ1 "FZ1: VMLOAD/VMSAVE on MMIO abort QEMU (cpu_io_recompile)"
 #define TCG_FZ2 "FZ2: #VMEXIT keeps L2's CR0 when L2 had CR4.PAE=0"
+#define TCG_EFER_CC "VMRUN accepts EFER bits of absent features (FFXSR)"
 
 static const SvmScenario svm_scenarios[] = {
     /*
@@ -620,6 +623,13 @@ static const SvmScenario svm_scenarios[] = {
      */
     { "cc.efer-reserved-real-mode-lme", "15.5.1, 15.6 host state reload",
       I_SPECIAL, S_CC_EFER_RSVD_REAL, 0, F_SVM, EXIT_INVALID_GIF0 },
+    /*
+     * A guest EFER bit whose feature the CPU lacks is as invalid for VMRUN
+     * as for WRMSR (KVM: kvm_valid_efer() for both): FFXSR without CPUID.
+     */
+    { "cc.efer-ffxsr-without-cpuid", "15.5.1 EFER MBZ, EFER validity",
+      I_SPECIAL, S_CC_EFER_FFXSR, 0, F_SVM, EXIT(0x81),
+      .alt_unless = F_FFXSR, .expect_alt = EXIT_INVALID_GIF0 },
     { "cc.efer-reserved", "15.5.1", I_SPECIAL, S_CC_EFER_RSVD, 0, F_SVM,
       EXIT_INVALID_GIF0 },
     { "cc.lme-pg-no-pae", "15.5.1", I_SPECIAL, S_CC_LME_NOPAE, 0, F_SVM,
@@ -1059,6 +1069,7 @@ static const SvmKnownFailure svm_tcg_known_failures[] = {
     { "h.rax-mmio.vmload", TCG_FZ1, true },
     { "h.rax-mmio.vmsave", TCG_FZ1, true },
     { "cc.efer-reserved-real-mode-lme", TCG_FZ2, true },
+    { "cc.efer-ffxsr-without-cpuid", TCG_EFER_CC, .unless = F_FFXSR },
     { "int3.bp-intercepted", TCG_F15 },
     { "int3.intn-intercept-only", TCG_F15 },
     { "int3.bp-and-intn-intercepted", TCG_F15 },
