@@ -108,10 +108,36 @@ run max max
 run epyc EPYC,+svm,+npt
 run max-npt max,-npt
 run intel qemu64,vendor=GenuineIntel,+svm,+npt,+vgif,+svme-addr-chk
+probe() {   # probe ID MACHINE CPU: CPUID and MSRs of one svm_models[] row
+    rm -f /out.txt
+    timeout 60 /bin/qemu-system-x86_64 -L /fw -M "$2" -accel kvm \
+        -cpu "$3" -m 256 -nodefaults -display none -no-reboot \
+        -chardev file,path=/out.txt,id=out \
+        -device isa-debugcon,chardev=out \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x4 \
+        -fw_cfg name=opt/svm/probe,string=$1 \
+        -fw_cfg name=opt/svm/accel,string=@COLUMN@ \
+        -kernel /svm-conformance > /qemu.log 2>&1
+    grep "^P " /out.txt | sed "s/^/probe /" | grep . ||
+        echo "probe NOPROBE $1 $(head -2 /qemu.log | tr '\n' ' ')"
+}
+@PROBES@
 echo "kvm-nested: done"
 poweroff -f
 EOI
 sed -i "s/@COLUMN@/$column/" "$work/root/init"
+# One probe per svm_models[] row of the shared table.
+/usr/bin/python3 - "$SRC/tests/tcg/x86_64/system/svm-conformance.h" \
+    "$work/root/init" <<'PY'
+import re, sys
+hdr = open(sys.argv[1]).read()
+block = hdr[hdr.index("svm_models[] = {"):]
+block = block[:block.index("\n};")]
+rows = re.findall(r'\{ "([^"]+)", "([^"]+)", "([^"]+)",', block)
+init = open(sys.argv[2]).read()
+init = init.replace("@PROBES@", "\n".join("probe %s %s %s" % r for r in rows))
+open(sys.argv[2], "w").write(init)
+PY
 chmod +x "$work/root/init"
 (cd "$work/root" && find . | "$work/pkg/bin/busybox" cpio -o -H newc 2>/dev/null | gzip -1) > "$work/initrd.gz"
 phase "initramfs ($(du -h "$work/initrd.gz" | cut -f1))"
@@ -126,7 +152,7 @@ rc=$?
 phase "boot and run under TCG (exit $rc)"
 grep "^kvm-nested:" "$work/console.log"
 tr -d '\r' < "$work/console.log" |
-    grep -E "^(svm|nosvm|max|epyc|max-npt|intel) " > "$work/results.txt" || true
+    grep -E "^(svm|nosvm|max|epyc|max-npt|intel|probe) " > "$work/results.txt" || true
 
 # 3. Verdicts: the guest judged each row against the kvm-nested column; a
 #    row that hung is a failure unless it is a known kvm-nested failure.
@@ -158,6 +184,10 @@ for l in lines:
         put(i, "XFAIL" if i in known else "FAIL")
     elif len(f) >= 2 and f[1] == "NOSTART":
         put("inner-qemu-start", "FAIL")
+    elif f[:2] == ["probe", "P"] and len(f) >= 4:
+        put("model/" + f[2], f[-1] if f[-1] in rank else "FAIL")
+    elif f[:2] == ["probe", "NOPROBE"] and len(f) >= 3:
+        put("model/" + f[2], "FAIL")
 for i in order:
     print("kvm-nested: %-5s %s" % (verdict[i], i))
 PY

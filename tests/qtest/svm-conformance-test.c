@@ -290,18 +290,23 @@ static void test_scenario(const void *opaque)
     }
 }
 
+/*
+ * Wait up to @timeout_ms (0: look once) for a complete line starting with
+ * @prefix in the file at @path; store a copy in *@line.
+ */
 static bool wait_for_line(const char *path, const char *prefix, char **line,
                           int timeout_ms)
 {
     gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000ll;
 
-    while (g_get_monotonic_time() < deadline) {
+    do {
         g_autofree char *text = NULL;
 
         if (g_file_get_contents(path, &text, NULL, NULL)) {
             char **lines = g_strsplit(text, "\n", -1), **l;
 
-            for (l = lines; *l; l++) {
+            /* the last element is not newline-terminated yet */
+            for (l = lines; *l && l[1]; l++) {
                 if (g_str_has_prefix(*l, prefix)) {
                     if (line) {
                         *line = g_strdup(*l);
@@ -313,7 +318,7 @@ static bool wait_for_line(const char *path, const char *prefix, char **line,
             g_strfreev(lines);
         }
         g_usleep(20 * 1000);
-    }
+    } while (g_get_monotonic_time() < deadline);
     return false;
 }
 
