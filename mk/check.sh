@@ -148,6 +148,19 @@ if upq=$(bash "$here/upstream.sh" 2> "$log/upstream-build.err"); then
         result "fuzz: catches unpatched 10.2.2's abort (seed 1)" fail \
             "see $log/fuzz-upstream.log"
     fi
+    # ... and the model probe: 10.2.2 drops EFER.SVME without #GP.
+    timeout 60 "$upq" -M pc -cpu qemu64,-svm -nodefaults -display none \
+        -monitor none -no-reboot -chardev file,path="$log/probe-upstream.out",id=out \
+        -device isa-debugcon,chardev=out \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x4 \
+        -fw_cfg name=opt/svm/probe,string=qemu64-nosvm -kernel "$guest" \
+        > /dev/null 2>&1
+    if grep -q "^P qemu64-nosvm .*efer_svme=ff/0 .*: FAIL" "$log/probe-upstream.out"; then
+        result "model probe: fails on unpatched 10.2.2 (qemu64,-svm)" pass
+    else
+        result "model probe: fails on unpatched 10.2.2 (qemu64,-svm)" fail \
+            "see $log/probe-upstream.out"
+    fi
 else
     result "fuzz: build upstream 10.2.2" fail "see $log/upstream-build.err"
 fi
