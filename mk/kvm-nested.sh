@@ -20,6 +20,11 @@ fi
 cache=${SVM_APM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/svm-apm}/kvm
 work=$BUILD/kvm-nested
 guest=$QBUILD/tests/tcg/x86_64-softmmu/svm-conformance
+QTEST_BIN=$QBUILD/tests/qtest/svm-conformance-test
+ninja -C "$QBUILD" tests/qtest/svm-conformance-test > /dev/null || {
+    echo "kvm-nested: cannot build tests/qtest/svm-conformance-test" >&2
+    exit 1
+}
 phase_start=$(date +%s)
 phase() {
     local now
@@ -69,6 +74,15 @@ for f in bios-256k.bin pvh.bin linuxboot_dma.bin kvmvapic.bin; do
     cp -L "$fw/$f" "$work/root/fw/"
 done
 cp "$guest" "$work/root/svm-conformance"
+# ... and the qtest, which finds the firmware in <bindir>/../share/qemu.
+strip -o "$work/root/bin/svm-conformance-test" "$QTEST_BIN"
+for lib in $(ldd "$QTEST_BIN" | awk '/=> \// {print $3}'); do
+    [ -e "$work/root$lib" ] && continue
+    mkdir -p "$work/root$(dirname "$lib")"
+    cp -L "$lib" "$work/root$lib"
+done
+mkdir -p "$work/root/share"
+ln -s /fw "$work/root/share/qemu"
 cat > "$work/root/init" <<'EOI'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -108,36 +122,21 @@ run max max
 run epyc EPYC,+svm,+npt
 run max-npt max,-npt
 run intel qemu64,vendor=GenuineIntel,+svm,+npt,+vgif,+svme-addr-chk
-probe() {   # probe ID MACHINE CPU: CPUID and MSRs of one svm_models[] row
-    rm -f /out.txt
-    timeout 60 /bin/qemu-system-x86_64 -L /fw -M "$2" -accel kvm \
-        -cpu "$3" -m 256 -nodefaults -display none -no-reboot \
-        -chardev file,path=/out.txt,id=out \
-        -device isa-debugcon,chardev=out \
-        -device isa-debug-exit,iobase=0xf4,iosize=0x4 \
-        -fw_cfg name=opt/svm/probe,string=$1 \
-        -fw_cfg name=opt/svm/accel,string=@COLUMN@ \
-        -kernel /svm-conformance > /qemu.log 2>&1
-    grep "^P " /out.txt | sed "s/^/probe /" | grep . ||
-        echo "probe NOPROBE $1 $(head -2 /qemu.log | tr '\n' ' ')"
-}
-@PROBES@
+# The qtest's kvm cases: every CPU model of svm_models[], and a
+# migration while L2 runs (KVM's SVM nested state).
+echo "kvm-nested: qtest"
+SVM_CONFORMANCE_GUEST=/svm-conformance \
+SVM_CONFORMANCE_KVM_COLUMN=@COLUMN@ \
+QTEST_QEMU_BINARY=/bin/qemu-system-x86_64 \
+    timeout 600 /bin/svm-conformance-test --tap \
+    -p /x86_64/svm-conformance/kvm/model \
+    -p /x86_64/svm-conformance/kvm/savevm-while-l2-runs > /qtest.tap 2>&1
+grep -E "^(not )?ok |^# " /qtest.tap |
+    grep -vE "^# (Start|End|random|starting)" | sed "s/^/qtest /"
 echo "kvm-nested: done"
 poweroff -f
 EOI
 sed -i "s/@COLUMN@/$column/" "$work/root/init"
-# One probe per svm_models[] row of the shared table.
-/usr/bin/python3 - "$SRC/tests/tcg/x86_64/system/svm-conformance.h" \
-    "$work/root/init" <<'PY'
-import re, sys
-hdr = open(sys.argv[1]).read()
-block = hdr[hdr.index("svm_models[] = {"):]
-block = block[:block.index("\n};")]
-rows = re.findall(r'\{ "([^"]+)", "([^"]+)", "([^"]+)",', block)
-init = open(sys.argv[2]).read()
-init = init.replace("@PROBES@", "\n".join("probe %s %s %s" % r for r in rows))
-open(sys.argv[2], "w").write(init)
-PY
 chmod +x "$work/root/init"
 (cd "$work/root" && find . | "$work/pkg/bin/busybox" cpio -o -H newc 2>/dev/null | gzip -1) > "$work/initrd.gz"
 phase "initramfs ($(du -h "$work/initrd.gz" | cut -f1))"
@@ -152,7 +151,7 @@ rc=$?
 phase "boot and run under TCG (exit $rc)"
 grep "^kvm-nested:" "$work/console.log"
 tr -d '\r' < "$work/console.log" |
-    grep -E "^(svm|nosvm|max|epyc|max-npt|intel|probe) " > "$work/results.txt" || true
+    grep -E "^(svm|nosvm|max|epyc|max-npt|intel|qtest) " > "$work/results.txt" || true
 
 # 3. Verdicts: the guest judged each row against the kvm-nested column; a
 #    row that hung is a failure unless it is a known kvm-nested failure.
@@ -184,10 +183,10 @@ for l in lines:
         put(i, "XFAIL" if i in known else "FAIL")
     elif len(f) >= 2 and f[1] == "NOSTART":
         put("inner-qemu-start", "FAIL")
-    elif f[:2] == ["probe", "P"] and len(f) >= 4:
-        put("model/" + f[2], f[-1] if f[-1] in rank else "FAIL")
-    elif f[:2] == ["probe", "NOPROBE"] and len(f) >= 3:
-        put("model/" + f[2], "FAIL")
+    elif f and f[0] == "qtest" and re.match(r"qtest (not )?ok \d+ /", l):
+        m = re.match(r"qtest (not )?ok \d+ \S+/kvm/(\S+)(.*)", l)
+        v = "FAIL" if m.group(1) else "SKIP" if "# SKIP" in m.group(3) else "PASS"
+        put(m.group(2), v)
 for i in order:
     print("kvm-nested: %-5s %s" % (verdict[i], i))
 PY
