@@ -53,16 +53,23 @@ fi
 echo "   ($(( $(date +%s) - start )) s)"
 
 guest=$QBUILD/tests/tcg/x86_64-softmmu/svm-conformance
+# run_guest QEMU OUT CPU FW_CFG...: the conformance guest, console in OUT
+run_guest() {
+    local qemu=$1 out=$2 cpu=$3 fw=()
+    shift 3
+    for f; do fw+=(-fw_cfg "$f"); done
+    timeout 60 "$qemu" -M pc -cpu "$cpu" -nodefaults -display none \
+        -monitor none -no-reboot -chardev file,path="$out",id=out \
+        -device isa-debugcon,chardev=out \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x4 \
+        "${fw[@]}" -kernel "$guest" > /dev/null 2>&1
+}
 
 # 2. The judge can fail: flip one expectation, the guest must fail it.
 phase "conformance judge rejects a flipped expectation"
 if [ -x "$guest" ]; then
-    timeout 60 "$QEMU_BIN" -M pc -cpu qemu64,+svm,+npt,+vgif,+svme-addr-chk \
-        -nodefaults -display none -monitor none -no-reboot \
-        -chardev file,path="$log/flip.out",id=out \
-        -device isa-debugcon,chardev=out \
-        -device isa-debug-exit,iobase=0xf4,iosize=0x4 \
-        -fw_cfg name=opt/svm/flip,string=1 -kernel "$guest" >/dev/null 2>&1
+    run_guest "$QEMU_BIN" "$log/flip.out" qemu64,+svm,+npt,+vgif,+svme-addr-chk \
+        name=opt/svm/flip,string=1
     rc=$?
     if [ $rc != 0 ] && grep -q "^R 1 .*: FAIL" "$log/flip.out"; then
         result "conformance: flipped expectation is reported as FAIL" pass
@@ -149,12 +156,8 @@ if upq=$(bash "$here/upstream.sh" 2> "$log/upstream-build.err"); then
             "see $log/fuzz-upstream.log"
     fi
     # ... and the model probe: 10.2.2 drops EFER.SVME without #GP.
-    timeout 60 "$upq" -M pc -cpu qemu64,-svm -nodefaults -display none \
-        -monitor none -no-reboot -chardev file,path="$log/probe-upstream.out",id=out \
-        -device isa-debugcon,chardev=out \
-        -device isa-debug-exit,iobase=0xf4,iosize=0x4 \
-        -fw_cfg name=opt/svm/probe,string=qemu64-nosvm -kernel "$guest" \
-        > /dev/null 2>&1
+    run_guest "$upq" "$log/probe-upstream.out" qemu64,-svm \
+        name=opt/svm/probe,string=qemu64-nosvm
     if grep -q "^P qemu64-nosvm .*efer_svme=ff/0 .*: FAIL" "$log/probe-upstream.out"; then
         result "model probe: fails on unpatched 10.2.2 (qemu64,-svm)" pass
     else
