@@ -5,6 +5,7 @@
 #   make check       everything the project tests; ends "N passed, N failed"
 #   make check-kvm-nested  the conformance guest under KVM inside TCG
 #   make series      export the series to build/series/ and checkpatch it
+#   make refresh     write the commits of build/src back into patches/
 #   make series-check  build and check-tcg every commit of the series
 #   make bench       world-switch cost: unpatched 10.2.2 vs patched
 #   make fuzz        VMCB/MSR fuzzing under ASan+UBSan (build/qemu-asan)
@@ -20,7 +21,7 @@ QEMU_BIN := $(QBUILD)/qemu-system-x86_64
 PY := /usr/bin/python3
 export TOP BUILD SRC QBUILD QEMU_BIN
 
-.PHONY: all deps fetch src qemu firmware run check check-kvm-nested series series-check \
+.PHONY: all deps fetch src qemu firmware run check check-kvm-nested series series-check refresh \
 	bench fuzz qemu-asan guests print-qemu print-src clean
 
 all: qemu
@@ -50,6 +51,11 @@ check-kvm-nested: qemu
 
 series: src
 	@bash mk/series.sh
+
+# Edit the series as git commits in build/src (rebase -i, commit --amend),
+# then write it back: patches/series, the .diff/.msg files, the overlay.
+refresh:
+	@$(PY) mk/refresh.py $(SRC)
 
 guests: qemu
 	@make -s -C $(QBUILD) build-tcg-tests-x86_64-softmmu >/dev/null

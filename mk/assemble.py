@@ -10,6 +10,9 @@ patches/series is a list of stanzas separated by blank lines:
 The tree is rebuilt from scratch whenever the series or any of its inputs
 changed; a stanza that does not apply stops everything with a message naming
 it, so a half-patched tree is never left behind for the build.
+
+Each commit carries a note (refs/notes/svm-apm) naming its stanza, so that
+mk/refresh.py can write commits edited with git back into patches/.
 """
 
 import hashlib
@@ -20,6 +23,7 @@ import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AUTHOR = "SVM-APM series <svm-apm@example.invalid>"
+NOTES = "refs/notes/svm-apm"
 
 
 def die(msg):
@@ -157,6 +161,8 @@ def assemble(tarball, dest):
         git(tmp, "tag", "upstream")
         with open(os.path.join(tmp, ".git/upstream-tarball"), "w") as f:
             f.write(tag + "\n")
+    # rebase and commit --amend carry the stanza notes along.
+    git(tmp, "config", "notes.rewriteRef", NOTES)
     for n, e in enumerate(entries, 1):
         where = "patches/series:%d" % e["line"]
         if e["patch"][0] != "-":
@@ -174,6 +180,10 @@ def assemble(tarball, dest):
             git(tmp, "add", "-f", rel)
         msg = os.path.join(REPO, "patches", e["message"][0])
         git(tmp, "commit", "-q", "--allow-empty", "-F", msg)
+        # Which stanza made this commit, for mk/refresh.py; kept out of
+        # the message (that is the upstream submission).
+        git(tmp, "notes", "--ref", NOTES, "add", "-f", "-m",
+            "stanza: " + e["message"][0], stderr=subprocess.DEVNULL)
         print("mk/assemble.py: [%d/%d] %s" % (n, len(entries),
               open(msg).readline().strip()), flush=True)
     build_only_adjustments(tmp)

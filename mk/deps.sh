@@ -7,7 +7,7 @@ set -euo pipefail
 
 PKGS_MAIN="ninja-build pkgconf libglib2.0-dev device-tree-compiler
  lib32gcc-12-dev seabios ipxe-qemu git curl xz-utils bzip2 gcc make perl python3 flex bison
- libfdt-dev zlib1g-dev dpkg-dev valgrind"
+ libfdt-dev zlib1g-dev dpkg-dev valgrind bc libelf-dev cpio"
 PKGS_BPO="meson python3-pycotap"
 PKGS_OPTIONAL="ccache"
 
@@ -30,7 +30,8 @@ have_all() {
 
 sources_ok() {
     grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/ &&
-    grep -rqsE "^(Types:.*deb-src|deb-src )" /etc/apt/sources.list /etc/apt/sources.list.d/
+    grep -rqsE "^(Types:.*deb-src|deb-src )" /etc/apt/sources.list /etc/apt/sources.list.d/ &&
+    grep -qs "^Types: deb deb-src" /etc/apt/sources.list.d/svm-apm.sources
 }
 
 if have_all && sources_ok && [ "${1:-}" != "--force" ]; then
@@ -61,8 +62,9 @@ fi
 [ -n "$key" ] || key=/usr/share/keyrings/debian-archive-keyring.gpg
 
 cat > /etc/apt/sources.list.d/svm-apm.sources <<EOS
-# Added by svm-apm mk/deps.sh: pinned QEMU source (sid) and meson >= 1.5
-Types: deb-src
+# Added by svm-apm mk/deps.sh: pinned QEMU source and linux-source-7.2
+# (sid; its binaries are pinned away below) and meson >= 1.5
+Types: deb deb-src
 URIs: $uri
 Suites: sid
 Components: main
@@ -74,7 +76,8 @@ Suites: bookworm-backports
 Components: main
 Signed-By: $key
 EOS
-# Never let sid binaries in: only its sources are used.
+# Never let sid binaries in: only its sources, and the arch-all
+# linux-source-7.2 package fetched by exact version with apt-get download.
 cat > /etc/apt/preferences.d/svm-apm <<EOS
 Package: *
 Pin: release n=sid

@@ -72,4 +72,56 @@ if ls "$top"/build/series/0001-*.patch > /dev/null 2>&1; then
     check "series: git am applies it to the pristine tarball" test $rc = 0
     [ $rc = 0 ] || tail -5 "$tmp/am.log"
 fi
+# make refresh: the series round-trips through git.  A clone of the
+# assembled tree (with its stanza notes) and a copy of the repository.
+rt=$tmp/rt
+mkdir -p "$rt/repo"
+tar -C "$top" --exclude=./build --exclude=./.git -cf - . | tar -C "$rt/repo" -xf -
+git clone -q "$top/build/src" "$rt/src" &&
+    git -C "$rt/src" fetch -q origin 'refs/notes/*:refs/notes/*' &&
+    git -C "$rt/src" config notes.rewriteRef refs/notes/svm-apm &&
+    cp "$top/build/src/.git/upstream-tarball" "$rt/src/.git/"
+G() { git -C "$rt/src" -c user.name=t -c user.email=t@t "$@"; }
+refresh() { /usr/bin/python3 "$rt/repo/mk/refresh.py" "$rt/src"; }
+refresh > "$tmp/out" 2>&1
+check "refresh: assemble then refresh changes nothing" \
+    diff -r -x build -x .git -q "$top" "$rt/repo"
+# Refusals, each with one line and nothing written.
+echo "/* dirty */" >> "$rt/src/VERSION"
+refresh > /dev/null 2> "$tmp/err"; rc=$?
+check "refresh: refuses a dirty tree" \
+    test $rc != 0 -a -n "$(grep 'has uncommitted changes' "$tmp/err")"
+G checkout -q -- VERSION
+G checkout -q --orphan orphan-test && G commit -q -m orphan
+refresh > /dev/null 2> "$tmp/err"; rc=$?
+check "refresh: refuses a history that does not start at upstream" \
+    test $rc != 0 -a -n "$(grep "does not descend from the 'upstream' tag" "$tmp/err")"
+G checkout -q -f master
+echo x > "$rt/src/pc-bios/edk2-i386-code.fd.bz2"
+G add -f pc-bios/edk2-i386-code.fd.bz2 && G commit -q -m "touch a build-only file"
+refresh > /dev/null 2> "$tmp/err"; rc=$?
+check "refresh: refuses a commit that touches a build-only stand-in" \
+    test $rc != 0 -a -n "$(grep 'touches the build-only file pc-bios/edk2-i386-code.fd.bz2' "$tmp/err")"
+G reset -q --hard HEAD~1
+check "refresh: a refusal writes nothing" \
+    diff -r -x build -x .git -q "$top" "$rt/repo"
+# Amend a commit in the middle and insert a new one after it; refresh,
+# re-assemble: the same tree, and a second refresh is a no-op.
+GIT_SEQUENCE_EDITOR="sed -i '10s/^pick/edit/'" G rebase -q -i upstream > /dev/null 2>&1
+f=$(G show --name-only --format= HEAD | grep -v '\.h$' | head -1)
+echo "/* refresh self-test */" >> "$rt/src/$f"
+G commit -q -a --amend --no-edit
+echo "/* new */" > "$rt/src/target/i386/svm/refresh-test.c"
+G add target/i386/svm/refresh-test.c
+G commit -q -m "target/i386: add a file for the refresh test"
+G rebase --continue > /dev/null 2>&1
+want=$(G rev-parse HEAD^{tree})
+refresh > "$tmp/out" 2>&1
+/usr/bin/python3 "$rt/repo/mk/assemble.py" "$tarball" "$rt/src" > /dev/null 2>&1
+check "refresh: amended and inserted commits survive refresh + assemble" \
+    test "$(G rev-parse HEAD^{tree})" = "$want" -a \
+         -n "$(grep 'wrote patches/target-i386-add-a-file-for.msg' "$tmp/out")"
+cp -r "$rt/repo" "$rt/repo2"
+refresh > /dev/null 2>&1
+check "refresh: a second refresh is a no-op" diff -r -q "$rt/repo2" "$rt/repo"
 exit $status
