@@ -1,171 +1,111 @@
 #!/bin/bash
-# make check-kvm-nested: run the SVM conformance guest under -accel kvm,
-# with Linux's KVM running inside the patched TCG QEMU:
-#   L0 = patched QEMU, TCG, -cpu EPYC,+svm,+npt
-#   L1 = Debian's Linux kernel + kvm-amd nested=1 + the patched QEMU
+# make check-kvm-nested: the kvm columns, with Linux's KVM running inside
+# the patched TCG QEMU:
+#   L0 = patched QEMU (or KVM_L0_QEMU), TCG, -cpu EPYC,+svm,+npt,+vgif,+svme-addr-chk
+#   L1 = a Linux kernel with kvm-amd nested=1 + the patched QEMU
 #   L2 = the conformance guest under -accel kvm (its own L2s are L3)
-# Prints one line per scenario ("kvm: <verdict> <id>") and the summary.
+# One column per L1 kernel (KVM_COLUMNS, default "6.12 7.2"):
+#   6.12  Debian's linux-image package (KVM_KERNEL_PKG), kvm-amd a module
+#   7.2   Linux 7.2.13 built by mk/kernel.sh (KVM built in); this boot also
+#         runs KVM's own x86 selftests
+# Prints "kvm-<ver>: <verdict> <id>" per scenario, "kvm-<ver>: N scenarios,
+# N passed, N failed, N known-failures" per column, and for 7.2
+# "selftest: <verdict> <name> (<s> s)" and "selftests: N tests, N passed,
+# N failed, N skipped".
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-KVM_DEFAULT_PKG=linux-image-6.12.95+deb12-amd64
-KVM_KERNEL_PKG=${KVM_KERNEL_PKG:-$KVM_DEFAULT_PKG}
-# The table's kvm-nested known failures were measured with the default
-# kernel; another kernel is judged against the plain kvm column.
-column=kvm-nested
-if [ "$KVM_KERNEL_PKG" != "$KVM_DEFAULT_PKG" ]; then
-    column=kvm
-    echo "kvm-nested: $KVM_KERNEL_PKG is not $KVM_DEFAULT_PKG: judging" \
-         "against the kvm column without the kvm-nested known failures"
-fi
+KVM_COLUMNS=${KVM_COLUMNS:-"6.12 7.2"}
+KVM_KERNEL_PKG=${KVM_KERNEL_PKG:-linux-image-6.12.95+deb12-amd64}
+L0_QEMU=${KVM_L0_QEMU:-$QEMU_BIN}
 cache=${SVM_APM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/svm-apm}/kvm
-work=$BUILD/kvm-nested
 guest=$QBUILD/tests/tcg/x86_64-softmmu/svm-conformance
 QTEST_BIN=$QBUILD/tests/qtest/svm-conformance-test
 ninja -C "$QBUILD" tests/qtest/svm-conformance-test > /dev/null || {
     echo "kvm-nested: cannot build tests/qtest/svm-conformance-test" >&2
     exit 1
 }
-phase_start=$(date +%s)
-phase() {
-    local now
-    now=$(date +%s)
-    echo "kvm-nested: $1 ($((now - phase_start)) s)"
-    phase_start=$now
-}
+status=0
 
-mkdir -p "$cache" "$work"
-# 1. Kernel and busybox, by exact package name, from the Debian mirror.
-for p in "$KVM_KERNEL_PKG" busybox-static; do
-    if ! ls "$cache/${p}_"*.deb > /dev/null 2>&1; then
-        if ! (cd "$cache" && apt-get download -q "$p" > /dev/null 2>&1); then
-            echo "kvm-nested: cannot download $p from the Debian mirror;" \
-                 "pick another kernel with KVM_KERNEL_PKG=linux-image-<version>-amd64" \
-                 "(apt-cache search linux-image-6)" >&2
-            exit 1
+# column_root COL ROOT: kernel + busybox + the inner QEMU, its firmware,
+# the guest and the qtest into ROOT; prints the kernel image's path.
+column_root() {
+    local col=$1 root=$2 pkg=$root.pkg kernel
+    rm -rf "$pkg" "$root"
+    mkdir -p "$pkg" "$root"/{bin,lib/modules,fw,proc,sys,dev,tmp}
+    mkdir -p "$cache"
+    local debs="busybox-static"
+    [ "$col" = 6.12 ] && debs="$KVM_KERNEL_PKG $debs"
+    for p in $debs; do
+        if ! ls "$cache/${p}_"*.deb > /dev/null 2>&1 &&
+           ! (cd "$cache" && apt-get download -q "$p" > /dev/null 2>&1); then
+            echo "kvm-$col: cannot download $p from the Debian mirror; run" \
+                 "'bash mk/deps.sh --force' then 'apt-get download $p'" >&2
+            return 1
         fi
-    fi
-done
-phase "packages"
-
-rm -rf "$work/pkg" "$work/root"
-mkdir -p "$work/pkg" "$work/root"/{bin,lib/modules,fw,proc,sys,dev,tmp}
-for d in "$cache/${KVM_KERNEL_PKG}_"*.deb "$cache"/busybox-static_*.deb; do
-    dpkg-deb -x "$d" "$work/pkg"
-done
-kver=$(ls "$work/pkg/lib/modules")
-moddir=$work/pkg/lib/modules/$kver/kernel
-for m in virt/lib/irqbypass arch/x86/kvm/kvm drivers/crypto/ccp/ccp \
-         arch/x86/kvm/kvm-amd; do
-    if [ -f "$moddir/$m.ko.xz" ]; then      # 6.12 compresses, 6.1 does not
-        xz -dc "$moddir/$m.ko.xz" > "$work/root/lib/modules/$(basename "$m").ko"
-    else
-        cp "$moddir/$m.ko" "$work/root/lib/modules/"
-    fi
-done
-cp "$work/pkg/bin/busybox" "$work/root/bin/"
-# The inner QEMU is the patched binary, with its libraries and firmware.
-strip -o "$work/root/bin/qemu-system-x86_64" "$QEMU_BIN"
-for lib in $(ldd "$QEMU_BIN" | awk '/=> \// {print $3} /^\t\/lib64/ {print $1}'); do
-    mkdir -p "$work/root$(dirname "$lib")"
-    cp -L "$lib" "$work/root$lib"
-done
-fw=$(dirname "$(find "$QBUILD/qemu-bundle" -name bios-256k.bin | head -1)")
-for f in bios-256k.bin pvh.bin linuxboot_dma.bin kvmvapic.bin; do
-    cp -L "$fw/$f" "$work/root/fw/"
-done
-cp "$guest" "$work/root/svm-conformance"
-# ... and the qtest, which finds the firmware in <bindir>/../share/qemu.
-strip -o "$work/root/bin/svm-conformance-test" "$QTEST_BIN"
-for lib in $(ldd "$QTEST_BIN" | awk '/=> \// {print $3}'); do
-    [ -e "$work/root$lib" ] && continue
-    mkdir -p "$work/root$(dirname "$lib")"
-    cp -L "$lib" "$work/root$lib"
-done
-mkdir -p "$work/root/share"
-ln -s /fw "$work/root/share/qemu"
-cat > "$work/root/init" <<'EOI'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in irqbypass kvm ccp; do insmod /lib/modules/$m.ko; done
-insmod /lib/modules/kvm-amd.ko nested=1
-echo "kvm-nested: L1 $(uname -r), kvm_amd nested=$(cat /sys/module/kvm_amd/parameters/nested)"
-run() {     # run VARIANT CPU
-    start=0
-    while :; do
-        rm -f /out.txt
-        timeout 60 /bin/qemu-system-x86_64 -L /fw -M pc -accel kvm \
-            -cpu "$2" -m 256 -nodefaults -display none -no-reboot \
-            -chardev file,path=/out.txt,id=out \
-            -device isa-debugcon,chardev=out \
-            -device isa-debug-exit,iobase=0xf4,iosize=0x4 \
-            -fw_cfg name=opt/svm/start,string=$start \
-            -fw_cfg name=opt/svm/accel,string=@COLUMN@ \
-            -fw_cfg name=opt/svm/all,string=1 \
-            -kernel /svm-conformance > /qemu.log 2>&1
-        sed -n "s/^/$1 /p" /out.txt
-        grep -q '^END' /out.txt && break
-        last=$(sed -n 's/^B \([0-9]*\) .*/\1/p' /out.txt | tail -1)
-        if [ -z "$last" ]; then
-            echo "$1 NOSTART $(head -3 /qemu.log | tr '\n' ' ')"
-            break
-        fi
-        grep -q "^R $last " /out.txt || echo "$1 HANG $last"
-        start=$((last + 1))
+        dpkg-deb -x "$(ls "$cache/${p}_"*.deb | tail -1)" "$pkg"
     done
+    if [ "$col" = 6.12 ]; then
+        local kver moddir m
+        kver=$(ls "$pkg/lib/modules")
+        moddir=$pkg/lib/modules/$kver/kernel
+        for m in virt/lib/irqbypass arch/x86/kvm/kvm drivers/crypto/ccp/ccp \
+                 arch/x86/kvm/kvm-amd; do
+            if [ -f "$moddir/$m.ko.xz" ]; then      # 6.12 compresses, 6.1 does not
+                xz -dc "$moddir/$m.ko.xz" > "$root/lib/modules/$(basename "$m").ko"
+            else
+                cp "$moddir/$m.ko" "$root/lib/modules/"
+            fi
+        done
+        kernel=$pkg/boot/vmlinuz-$kver
+    else
+        local built
+        built=$(bash "$here/kernel.sh") || return 1
+        kernel=$(sed -n 1p <<< "$built")
+        cp -r "$(sed -n 2p <<< "$built")" "$root/selftests"
+        cp "$here/linux/selftests.conf" "$root/selftests.conf"
+    fi
+    cp "$pkg/bin/busybox" "$root/bin/"
+    # The inner QEMU is the patched binary, with its libraries and firmware.
+    strip -o "$root/bin/qemu-system-x86_64" "$QEMU_BIN"
+    local lib f fw
+    for lib in $(ldd "$QEMU_BIN" "$QTEST_BIN" |
+                 awk '/=> \// {print $3} /^\t\/lib64/ {print $1}' | sort -u); do
+        mkdir -p "$root$(dirname "$lib")"
+        cp -L "$lib" "$root$lib"
+    done
+    fw=$(dirname "$(find "$QBUILD/qemu-bundle" -name bios-256k.bin | head -1)")
+    for f in bios-256k.bin pvh.bin linuxboot_dma.bin kvmvapic.bin; do
+        cp -L "$fw/$f" "$root/fw/"
+    done
+    cp "$guest" "$root/svm-conformance"
+    # ... and the qtest, which finds the firmware in <bindir>/../share/qemu.
+    strip -o "$root/bin/svm-conformance-test" "$QTEST_BIN"
+    mkdir -p "$root/share"
+    ln -s /fw "$root/share/qemu"
+    sed "s/@COLUMN@/kvm-$col/" "$here/linux/l1-init.sh" > "$root/init"
+    chmod +x "$root/init"
+    echo "$kernel"
 }
-run svm qemu64,+svm,+npt,+vgif,+svme-addr-chk
-run nosvm qemu64,-svm
-run max max
-run epyc EPYC,+svm,+npt
-run max-npt max,-npt
-run intel qemu64,vendor=GenuineIntel,+svm,+npt,+vgif,+svme-addr-chk
-# The qtest's kvm cases: every CPU model of svm_models[], and a
-# migration while L2 runs (KVM's SVM nested state).
-echo "kvm-nested: qtest"
-SVM_CONFORMANCE_GUEST=/svm-conformance \
-SVM_CONFORMANCE_KVM_COLUMN=@COLUMN@ \
-QTEST_QEMU_BINARY=/bin/qemu-system-x86_64 \
-    timeout 600 /bin/svm-conformance-test --tap \
-    -p /x86_64/svm-conformance/kvm/model \
-    -p /x86_64/svm-conformance/kvm/savevm-while-l2-runs > /qtest.tap 2>&1
-grep -E "^(not )?ok |^# " /qtest.tap |
-    grep -vE "^# (Start|End|random|starting)" | sed "s/^/qtest /"
-echo "kvm-nested: done"
-poweroff -f
-EOI
-sed -i "s/@COLUMN@/$column/" "$work/root/init"
-chmod +x "$work/root/init"
-(cd "$work/root" && find . | "$work/pkg/bin/busybox" cpio -o -H newc 2>/dev/null | gzip -1) > "$work/initrd.gz"
-phase "initramfs ($(du -h "$work/initrd.gz" | cut -f1))"
 
-# 2. Boot it under the patched TCG.
-timeout 900 "$QEMU_BIN" -M pc -accel tcg \
-    -cpu EPYC,+svm,+npt,+vgif,+svme-addr-chk -m 2048 \
-    -nodefaults -display none -no-reboot -serial file:"$work/console.log" \
-    -kernel "$work/pkg/boot/vmlinuz-$kver" -initrd "$work/initrd.gz" \
-    -append "console=ttyS0 quiet panic=-1 rdinit=/init" > "$work/l0.log" 2>&1
-rc=$?
-phase "boot and run under TCG (exit $rc)"
-grep "^kvm-nested:" "$work/console.log"
-tr -d '\r' < "$work/console.log" |
-    grep -E "^(svm|nosvm|max|epyc|max-npt|intel|qtest) " > "$work/results.txt" || true
-
-# 3. Verdicts: the guest judged each row against the kvm-nested column; a
-#    row that hung is a failure unless it is a known kvm-nested failure.
-/usr/bin/python3 - "$work/results.txt" "$SRC/tests/tcg/x86_64/system/svm-conformance.h" \
-    "$column" > "$work/verdicts.txt" <<'PY'
+# judge COL RESULTS: a verdict line per scenario and the column's summary.
+judge() {
+    local col=$1 res=$2 v=$2.verdicts
+    /usr/bin/python3 - "$res" "$col" "$SRC/tests/tcg/x86_64/system/svm-conformance.h" \
+        > "$v" <<'PY'
 import re, sys
 lines = open(sys.argv[1]).read().split("\n")
-hdr = open(sys.argv[2]).read()
-known = hdr[hdr.index("svm_kvm_nested_known_failures[] = {"):]
-known = set(re.findall(r'\{ "([^"]+)",', known[:known.index("};")]))
-if sys.argv[3] != "kvm-nested":
-    known = set()
-ids, verdict = {}, {}
-order = []
+col = "kvm-" + sys.argv[2]
+ver = int(sys.argv[2].split(".")[0]) * 100 + int(sys.argv[2].split(".")[1])
+# Known kvm failures for this kernel: a row that hangs is XFAIL only there.
+hdr = open(sys.argv[3]).read()
+hdr = hdr[hdr.index("svm_kvm_known_failures[] = {"):]
+known = set()
+for m in re.finditer(r'\{ "([^"]+)",([^}]*)\}', hdr[:hdr.index("};")]):
+    lo = re.search(r"\.kvm_from = (\d+)", m.group(2))
+    hi = re.search(r"\.kvm_before = (\d+)", m.group(2))
+    if (not lo or ver >= int(lo.group(1))) and (not hi or ver < int(hi.group(1))):
+        known.add(m.group(1))
+ids, verdict, order = {}, {}, []
 rank = {"FAIL": 3, "XPASS": 3, "XFAIL": 2, "PASS": 1, "SKIP": 0}
 def put(i, v):
     if i not in verdict:
@@ -178,7 +118,7 @@ for l in lines:
         ids[f[2]] = f[3]
     elif len(f) >= 4 and f[1] == "R":
         put(f[3], f[-1])
-    elif len(f) == 3 and f[1] == "HANG":
+    elif len(f) >= 3 and f[1] == "HANG":
         i = ids.get(f[2], "#" + f[2])
         put(i, "XFAIL" if i in known else "FAIL")
     elif len(f) >= 2 and f[1] == "NOSTART":
@@ -187,11 +127,63 @@ for l in lines:
         m = re.match(r"qtest (not )?ok \d+ \S+/kvm/(\S+)(.*)", l)
         v = "FAIL" if m.group(1) else "SKIP" if "# SKIP" in m.group(3) else "PASS"
         put(m.group(2), v)
+if not order:
+    put("l1-boot", "FAIL")
 for i in order:
-    print("kvm-nested: %-5s %s" % (verdict[i], i))
+    print("%s: %-5s %s" % (col, verdict[i], i))
 PY
-cat "$work/verdicts.txt"
-n() { grep -c " $1 " "$work/verdicts.txt"; }
-total=$(grep -vc " SKIP " "$work/verdicts.txt")
-echo "kvm: $total scenarios, $(n PASS) passed, $(( $(n FAIL) + $(n XPASS) )) failed, $(n XFAIL) known-failures"
-[ "$total" -gt 0 ] && [ "$(n FAIL)" = 0 ] && [ "$(n XPASS)" = 0 ]
+    cat "$v"
+    n() { grep -c "^kvm-$col: $1 " "$v"; }
+    local total
+    total=$(grep -vc " SKIP " "$v")
+    echo "kvm-$col: $total scenarios, $(n PASS) passed, $(( $(n FAIL) + $(n XPASS) )) failed, $(n XFAIL) known-failures"
+    [ "$(n FAIL)" = 0 ] && [ "$(n XPASS)" = 0 ]
+}
+
+for col in $KVM_COLUMNS; do
+    work=$BUILD/kvm-nested/$col
+    mkdir -p "$work"
+    t0=$(date +%s)
+    if ! kernel=$(column_root "$col" "$work/root" 2> "$work/prepare.err"); then
+        cat "$work/prepare.err" >&2
+        echo "kvm-$col: FAIL l1-prepare"
+        echo "kvm-$col: 0 scenarios, 0 passed, 1 failed, 0 known-failures"
+        status=1
+        continue
+    fi
+    grep "^kernel:" "$work/prepare.err" >&2
+    (cd "$work/root" && find . | "$work/root/bin/busybox" cpio -o -H newc 2>/dev/null |
+        gzip -1) > "$work/initrd.gz"
+    t1=$(date +%s)
+    echo "kvm-$col: initramfs $(du -h "$work/initrd.gz" | cut -f1) ($((t1 - t0)) s)"
+    # Boot it under TCG; a hung L1 ends with the L0 time limit.
+    timeout "${KVM_L0_TIMEOUT:-1500}" "$L0_QEMU" -M pc -accel tcg \
+        -cpu EPYC,+svm,+npt,+vgif,+svme-addr-chk -m 4096 -smp 2 \
+        -nodefaults -display none -no-reboot -serial file:"$work/console.log" \
+        -kernel "$kernel" -initrd "$work/initrd.gz" \
+        -append "console=ttyS0 quiet panic=-1 rdinit=/init hugepages=64" \
+        > "$work/l0.log" 2>&1
+    rc=$?
+    t2=$(date +%s)
+    tr -d '\r' < "$work/console.log" > "$work/console.txt"
+    echo "kvm-$col: boot and run under TCG: exit $rc ($((t2 - t1)) s)"
+    grep "^kvm-nested: " "$work/console.txt" | sed "s/^kvm-nested:/kvm-$col:/"
+    if [ $rc = 124 ]; then
+        echo "kvm-$col: L1 timed out after ${KVM_L0_TIMEOUT:-1500} s; last lines:" \
+             "$(tail -2 "$work/console.txt" | tr '\n' ' ')"
+    fi
+    grep -E "^(svm|nosvm|max|epyc|max-npt|intel|qtest) " "$work/console.txt" \
+        > "$work/results.txt"
+    judge "$col" "$work/results.txt" || status=1
+    if grep -q "^selftest" "$work/console.txt"; then
+        grep "^selftest: " "$work/console.txt"
+        s() { grep -c "^selftest: $1 " "$work/console.txt"; }
+        nt=$(grep -c "^selftest: " "$work/console.txt")
+        echo "selftests: $nt tests, $(s PASS) passed, $(( $(s FAIL) + $(s TIMEOUT) )) failed, $(s SKIP) skipped"
+        [ "$(s FAIL)" = 0 ] && [ "$(s TIMEOUT)" = 0 ] || status=1
+    elif [ "$col" = 7.2 ]; then
+        echo "selftests: 0 tests, 0 passed, 1 failed, 0 skipped (did not run; see $work/console.txt)"
+        status=1
+    fi
+done
+exit $status

@@ -93,9 +93,11 @@ def slug(subject, taken):
     area, _, what = subject.partition(": ")
     if not what:
         area, what = "", subject
-    words = re.sub(r"[^a-z0-9]+", " ", what.lower()).split()
+    stop = {"a", "an", "the", "for", "of", "to", "in", "and", "on", "with"}
+    words = [w for w in re.sub(r"[^a-z0-9]+", " ", what.lower()).split()
+             if w not in stop]
     base = "-".join([w for w in re.split(r"[/,]", area.lower()) if w][:2] +
-                    words[:5])
+                    words[:4])
     base = re.sub(r"[^a-z0-9-]+", "-", base).strip("-")[:50] or "patch"
     name, n = base, 2
     while name in taken:

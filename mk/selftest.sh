@@ -77,6 +77,7 @@ fi
 rt=$tmp/rt
 mkdir -p "$rt/repo"
 tar -C "$top" --exclude=./build --exclude=./.git -cf - . | tar -C "$rt/repo" -xf -
+cp -r "$rt/repo" "$rt/repo0"
 git clone -q "$top/build/src" "$rt/src" &&
     git -C "$rt/src" fetch -q origin 'refs/notes/*:refs/notes/*' &&
     git -C "$rt/src" config notes.rewriteRef refs/notes/svm-apm &&
@@ -85,7 +86,7 @@ G() { git -C "$rt/src" -c user.name=t -c user.email=t@t "$@"; }
 refresh() { /usr/bin/python3 "$rt/repo/mk/refresh.py" "$rt/src"; }
 refresh > "$tmp/out" 2>&1
 check "refresh: assemble then refresh changes nothing" \
-    diff -r -x build -x .git -q "$top" "$rt/repo"
+    diff -r -q "$rt/repo0" "$rt/repo"
 # Refusals, each with one line and nothing written.
 echo "/* dirty */" >> "$rt/src/VERSION"
 refresh > /dev/null 2> "$tmp/err"; rc=$?
@@ -103,8 +104,7 @@ refresh > /dev/null 2> "$tmp/err"; rc=$?
 check "refresh: refuses a commit that touches a build-only stand-in" \
     test $rc != 0 -a -n "$(grep 'touches the build-only file pc-bios/edk2-i386-code.fd.bz2' "$tmp/err")"
 G reset -q --hard HEAD~1
-check "refresh: a refusal writes nothing" \
-    diff -r -x build -x .git -q "$top" "$rt/repo"
+check "refresh: a refusal writes nothing" diff -r -q "$rt/repo0" "$rt/repo"
 # Amend a commit in the middle and insert a new one after it; refresh,
 # re-assemble: the same tree, and a second refresh is a no-op.
 GIT_SEQUENCE_EDITOR="sed -i '10s/^pick/edit/'" G rebase -q -i upstream > /dev/null 2>&1
@@ -120,7 +120,7 @@ refresh > "$tmp/out" 2>&1
 /usr/bin/python3 "$rt/repo/mk/assemble.py" "$tarball" "$rt/src" > /dev/null 2>&1
 check "refresh: amended and inserted commits survive refresh + assemble" \
     test "$(G rev-parse HEAD^{tree})" = "$want" -a \
-         -n "$(grep 'wrote patches/target-i386-add-a-file-for.msg' "$tmp/out")"
+         -n "$(grep 'wrote patches/target-i386-add-file-refresh-test.msg' "$tmp/out")"
 cp -r "$rt/repo" "$rt/repo2"
 refresh > /dev/null 2>&1
 check "refresh: a second refresh is a no-op" diff -r -q "$rt/repo2" "$rt/repo"

@@ -1,0 +1,91 @@
+#!/bin/busybox sh
+# /init of the L1 initramfs (mk/kvm-nested.sh): the conformance guest as
+# L2 under this kernel's KVM on six CPU variants, the qtest's kvm cases,
+# and, where the initramfs has them, KVM's own selftests.
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs tmp /tmp
+mkdir -p /dev/shm /dev/hugepages
+mount -t tmpfs shm /dev/shm
+mount -t hugetlbfs hugetlbfs /dev/hugepages 2> /dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2> /dev/null
+for m in irqbypass kvm ccp; do
+    [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko
+done
+[ -f /lib/modules/kvm-amd.ko ] && insmod /lib/modules/kvm-amd.ko nested=1
+echo "kvm-nested: L1 $(uname -r), kvm_amd nested=$(cat /sys/module/kvm_amd/parameters/nested)"
+run() {     # run VARIANT CPU
+    start=0
+    while :; do
+        rm -f /out.txt
+        timeout 60 /bin/qemu-system-x86_64 -L /fw -M pc -accel kvm \
+            -cpu "$2" -m 256 -nodefaults -display none -no-reboot \
+            -chardev file,path=/out.txt,id=out \
+            -device isa-debugcon,chardev=out \
+            -device isa-debug-exit,iobase=0xf4,iosize=0x4 \
+            -fw_cfg name=opt/svm/start,string=$start \
+            -fw_cfg name=opt/svm/accel,string=@COLUMN@ \
+            -fw_cfg name=opt/svm/all,string=1 \
+            -kernel /svm-conformance > /qemu.log 2>&1
+        sed -n "s/^/$1 /p" /out.txt
+        grep -q '^END' /out.txt && break
+        last=$(sed -n 's/^B \([0-9]*\) .*/\1/p' /out.txt | tail -1)
+        if [ -z "$last" ]; then
+            echo "$1 NOSTART $(head -3 /qemu.log | tr '\n' ' ')"
+            break
+        fi
+        grep -q "^R $last " /out.txt || echo "$1 HANG $last"
+        start=$((last + 1))
+    done
+}
+t0=$(cut -d. -f1 /proc/uptime)
+run svm qemu64,+svm,+npt,+vgif,+svme-addr-chk
+run nosvm qemu64,-svm
+run max max
+run epyc EPYC,+svm,+npt
+run max-npt max,-npt
+run intel qemu64,vendor=GenuineIntel,+svm,+npt,+vgif,+svme-addr-chk
+# The qtest's kvm cases: every CPU model of svm_models[], and a
+# migration while L2 runs (KVM's SVM nested state).
+echo "kvm-nested: qtest"
+SVM_CONFORMANCE_GUEST=/svm-conformance \
+SVM_CONFORMANCE_KVM_COLUMN=@COLUMN@ \
+QTEST_QEMU_BINARY=/bin/qemu-system-x86_64 \
+    timeout 600 /bin/svm-conformance-test --tap \
+    -p /x86_64/svm-conformance/kvm/model \
+    -p /x86_64/svm-conformance/kvm/savevm-while-l2-runs > /qtest.tap 2>&1
+grep -E "^(not )?ok |^# " /qtest.tap |
+    grep -vE "^# (Start|End|random|starting)" | sed "s/^/qtest /"
+echo "kvm-nested: conformance and qtest took $(( $(cut -d. -f1 /proc/uptime) - t0 )) s"
+# KVM's selftests: every x86 test, exit 0 PASS, 4 (KSFT_SKIP) SKIP, else
+# FAIL; a test over its limit (selftests.conf) is TIMEOUT.
+if [ -d /selftests ]; then
+    t0=$(cut -d. -f1 /proc/uptime)
+    echo "kvm-nested: selftests"
+    for t in $(cd /selftests && find . -type f ! -name .complete | sed 's|^\./||' | sort); do
+        name=${t#x86/}
+        limit=$(sed -n "s/^limit $name //p" /selftests.conf)
+        skip=$(sed -n "s/^skip $name //p" /selftests.conf)
+        if [ -n "$skip" ]; then
+            echo "selftest: SKIP $name (0 s)"
+            echo "selftest-why: $name $skip"
+            continue
+        fi
+        s0=$(cut -d. -f1 /proc/uptime)
+        (cd /selftests/$(dirname $t) && timeout ${limit:-120} ./$(basename $t)) \
+            > /tmp/st.log 2>&1
+        rc=$?
+        s1=$(cut -d. -f1 /proc/uptime)
+        case $rc in
+        0) v=PASS;; 4) v=SKIP;; 124|143) v=TIMEOUT;; *) v=FAIL;;
+        esac
+        echo "selftest: $v $name ($((s1 - s0)) s)"
+        [ $v = PASS ] ||
+            echo "selftest-why: $name $(grep -v '^ *$' /tmp/st.log | tail -3 | tr '\n' ' ' | cut -c1-300)"
+    done
+    echo "kvm-nested: selftests took $(( $(cut -d. -f1 /proc/uptime) - t0 )) s"
+fi
+echo "kvm-nested: done"
+poweroff -f
