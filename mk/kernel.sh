@@ -7,7 +7,7 @@
 # The .deb is fetched by exact version with apt-get download (mk/deps.sh
 # adds a sid entry whose binaries are pinned away) and checked against its
 # sha256.  The result is cached in ~/.cache/svm-apm/linux by (version,
-# config fragment, this script), so an unchanged config costs nothing;
+# config fragment, RECIPE below), so an unchanged config costs nothing;
 # ccache is used when it exists.  Diagnostics go to stderr, one line each.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,7 +22,9 @@ deb=$cache/${LINUX_PKG}_${LINUX_PKG_VERSION}_all.deb
 
 say() { echo "kernel: $*" >&2; }
 
-key=$(cat "$fragment" "$0" | sha256sum | cut -c1-12)
+# Bump RECIPE when the way the kernel or the selftests are built changes.
+RECIPE=1
+key=$( (echo "recipe $RECIPE"; cat "$fragment") | sha256sum | cut -c1-12)
 out=$cache/out-$LINUX_PKG_VERSION-$key
 if [ -f "$out/bzImage" ] && [ -f "$out/selftests/.complete" ]; then
     echo "$out/bzImage"

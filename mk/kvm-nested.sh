@@ -29,7 +29,8 @@ status=0
 # column_root COL ROOT: kernel + busybox + the inner QEMU, its firmware,
 # the guest and the qtest into ROOT; prints the kernel image's path.
 column_root() {
-    local col=$1 root=$2 pkg=$root.pkg kernel
+    local col=$1 root=$2
+    local pkg=$root.pkg kernel
     rm -rf "$pkg" "$root"
     mkdir -p "$pkg" "$root"/{bin,lib/modules,fw,proc,sys,dev,tmp}
     mkdir -p "$cache"
@@ -83,6 +84,7 @@ column_root() {
     mkdir -p "$root/share"
     ln -s /fw "$root/share/qemu"
     sed "s/@COLUMN@/kvm-$col/" "$here/linux/l1-init.sh" > "$root/init"
+    echo "${KVM_PHASES:-conformance selftests}" > "$root/phases"
     chmod +x "$root/init"
     echo "$kernel"
 }
@@ -177,6 +179,7 @@ for col in $KVM_COLUMNS; do
     judge "$col" "$work/results.txt" || status=1
     if grep -q "^selftest" "$work/console.txt"; then
         grep "^selftest: " "$work/console.txt"
+        grep "^selftest-why: " "$work/console.txt"
         s() { grep -c "^selftest: $1 " "$work/console.txt"; }
         nt=$(grep -c "^selftest: " "$work/console.txt")
         echo "selftests: $nt tests, $(s PASS) passed, $(( $(s FAIL) + $(s TIMEOUT) )) failed, $(s SKIP) skipped"
