@@ -85,6 +85,7 @@ column_root() {
     ln -s /fw "$root/share/qemu"
     sed "s/@COLUMN@/kvm-$col/" "$here/linux/l1-init.sh" > "$root/init"
     echo "${KVM_PHASES:-conformance selftests}" > "$root/phases"
+    [ "${KVM_SELFTESTS_SLOW:-0}" = 1 ] && touch "$root/selftests-slow"
     chmod +x "$root/init"
     echo "$kernel"
 }
@@ -163,7 +164,7 @@ for col in $KVM_COLUMNS; do
         -cpu EPYC,+svm,+npt,+vgif,+svme-addr-chk -m 4096 -smp 2 \
         -nodefaults -display none -no-reboot -serial file:"$work/console.log" \
         -kernel "$kernel" -initrd "$work/initrd.gz" \
-        -append "console=ttyS0 quiet panic=-1 rdinit=/init hugepages=64" \
+        -append "console=ttyS0 quiet panic=-1 rdinit=/init hugepages=160 kvm.force_emulation_prefix=1" \
         > "$work/l0.log" 2>&1
     rc=$?
     t2=$(date +%s)

@@ -31,8 +31,9 @@ import subprocess
 import sys
 import tempfile
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-NOTES = "refs/notes/svm-apm"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from assemble import REPO, NOTES, parse_series  # noqa: E402
+
 BUILD_ONLY = "pc-bios/edk2-*.fd.bz2"
 
 
@@ -48,9 +49,6 @@ def git(src, *args, env=None, inp=None):
         die("git %s: %s" % (" ".join(args), r.stderr.decode().strip()))
     return r.stdout.decode()
 
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from assemble import parse_series  # noqa: E402
 
 
 def read_series():

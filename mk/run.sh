@@ -21,10 +21,11 @@ sed -n 's/^svm-conformance: /   /p' "$log/qtest.err"
 if ! grep -q "^kvm" "$log/report.tsv" 2>/dev/null; then
     echo "== kvm column: Linux's KVM inside the patched TCG (make check-kvm-nested)"
     bash "$(dirname "$0")/kvm-nested.sh" > "$log/kvm-nested.log" 2>&1
-    grep "^kvm-nested: [a-z]" "$log/kvm-nested.log" | sed 's/^/   /'
-    grep -i "cannot download" "$log/kvm-nested.log" || true
-    awk '$1 == "kvm-nested:" && $2 ~ /^(PASS|FAIL|XFAIL|XPASS)$/ {
-        printf "kvm\tnested\t%s\t-\t%s\t\n", $3, $2 }' \
+    grep -E "^kvm-[0-9.]+: [a-z]" "$log/kvm-nested.log" | sed 's/^/   /'
+    grep -iE "cannot download|^kernel: .*(failed|cannot)" "$log/kvm-nested.log" || true
+    grep -E "^selftests?:" "$log/kvm-nested.log" | sed 's/^/   /'
+    awk '$1 ~ /^kvm-[0-9.]+:$/ && $2 ~ /^(PASS|FAIL|XFAIL|XPASS)$/ {
+        printf "%s\tnested\t%s\t-\t%s\t\n", substr($1, 1, length($1) - 1), $3, $2 }' \
         "$log/kvm-nested.log" >> "$log/report.tsv"
 fi
 /usr/bin/python3 - "$log/report.tsv" "$log/qtest.tap" <<'PY'
@@ -38,13 +39,16 @@ for line in open(sys.argv[1]):
     else:
         key = (sid, rule)
     rows.setdefault(key, {})[accel] = cell
-skipped = "kvm" not in {a for r in rows.values() for a in r}
-accels = ["tcg", "kvm"]
+seen = {a for r in rows.values() for a in r}
+# one kvm column per L1 kernel when KVM runs inside TCG (kvm-6.12, kvm-7.2)
+accels = ["tcg"] + sorted(a for a in seen if a.startswith("kvm-")) + ["kvm"]
 w = max(len(s) for s, _ in rows) if rows else 10
-print("%-*s  %-34s  %-10s  %s" % (w, "scenario", "APM rule", "tcg", "kvm"))
+print("%-*s  %-34s  " % (w, "scenario", "APM rule") +
+      "  ".join("%-10s" % a for a in accels))
 for (sid, rule), cells in rows.items():
-    print("%-*s  %-34s  %-10s  %s" % (w, sid, rule[:34], cells.get("tcg", "-"),
-                                     cells.get("kvm", "skipped" if skipped else "-")))
+    print("%-*s  %-34s  " % (w, sid, rule[:34]) + "  ".join(
+        "%-10s" % cells.get(a, "skipped" if a not in seen else "-")
+        for a in accels))
 for a in accels:
     cells = [r[a] for r in rows.values() if a in r]
     n = lambda v: sum(1 for c in cells if c.split("(")[0] == v)

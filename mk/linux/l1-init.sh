@@ -90,14 +90,23 @@ if [ -d /selftests ] && case " $phases " in *" selftests "*) true;; *) false;; e
     for t in $(cd /selftests && { find x86 -type f | sort; find . -maxdepth 1 -type f ! -name .complete | sed 's|^\./||' | sort; }); do
         name=${t#x86/}
         limit=$(sed -n "s/^limit $name //p" /selftests.conf)
+        args=$(sed -n "s/^args $name //p" /selftests.conf)
         skip=$(sed -n "s/^skip $name //p" /selftests.conf)
+        slow=$(sed -n "s/^slow $name //p" /selftests.conf)
+        if [ -n "$slow" ]; then
+            if [ -f /selftests-slow ]; then
+                limit=1800
+            else
+                skip="slow under TCG: $slow (KVM_SELFTESTS_SLOW=1 runs it)"
+            fi
+        fi
         if [ -n "$skip" ]; then
             echo "selftest: SKIP $name (0 s)"
             echo "selftest-why: $name $skip"
             continue
         fi
         s0=$(cut -d. -f1 /proc/uptime)
-        (cd /selftests/$(dirname $t) && timeout ${limit:-60} ./$(basename $t)) \
+        (cd /selftests/$(dirname $t) && timeout ${limit:-60} ./$(basename $t) $args) \
             > /tmp/st.log 2>&1
         rc=$?
         s1=$(cut -d. -f1 /proc/uptime)
