@@ -144,7 +144,7 @@ PY
 }
 
 for col in $KVM_COLUMNS; do
-    work=$BUILD/kvm-nested/$col
+    work=${KVM_NESTED_WORK:-$BUILD/kvm-nested}/$col
     mkdir -p "$work"
     t0=$(date +%s)
     if ! kernel=$(column_root "$col" "$work/root" 2> "$work/prepare.err"); then
