@@ -10,6 +10,7 @@
 #   BENCH_SCALE=K      multiply every row's N (default 1)
 #   BENCH_CALLGRIND=1  also count host instructions per round trip with
 #                      valgrind --tool=callgrind (slow; stable numbers)
+#   BENCH_L2=0         leave out the l2-linux row (it needs mk/kernel.sh)
 set -uo pipefail
 : "${TOP:?run from make}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -71,6 +72,46 @@ for r in "${rows[@]}"; do
     p=$(per_trip "$QEMU_BIN" "$1" "$n")
     printf "bench: %-8s %7d %12d %12d %s\n" "$1" "$n" "$u" "$p" "$(ratio "$u" "$p")"
 done
+
+# l2-linux: a real Linux L2 (mk/l2linux.sh) under Linux 7.2's KVM in L1,
+# L0 = upstream and L0 = patched, BENCH_RUNS runs of L2 in one L1 boot each
+# (wall time of the L2 phase, L1's clock); then the same L2 directly under
+# TCG on the patched binary: the limit for nested TCG.  BENCH_L2=0 skips it.
+l2_nested() {  # qemu tag -> median ms
+    KVM_COLUMNS=7.2 KVM_PHASES=l2linux KVM_L2_RUNS=$runs KVM_L0_QEMU=$1 \
+        KVM_NESTED_WORK=$out/l2-$2 bash "$here/kvm-nested.sh" > "$out/l2-$2.log" 2>&1
+    grep "^l2linux: run " "$out/l2-$2.log" | grep -c . | grep -qx "$runs" || {
+        echo "bench: l2-linux ($2): $(grep -m1 -E 'FAIL|cannot' "$out/l2-$2.log"); see $out/l2-$2.log" >&2
+        echo -1
+        return
+    }
+    sed -n 's/^l2linux: run [0-9]* wall \([0-9.]*\) s/\1/p' "$out/l2-$2.log" |
+        awk '{ printf "%d\n", $1 * 1000 }' | median
+}
+l2_direct() {  # kernel initrd -> median ms
+    local i t0 t1
+    for (( i = 0; i < runs; i++ )); do
+        t0=$(date +%s%N)
+        timeout 300 "$QEMU_BIN" -M pc -accel tcg -cpu EPYC -m 256 -nodefaults \
+            -display none -no-reboot -serial file:"$out/l2-direct.out" \
+            -kernel "$1" -initrd "$2" \
+            -append "console=ttyS0 quiet panic=-1 rdinit=/init l2rounds=1" > /dev/null 2>&1
+        t1=$(date +%s%N)
+        grep -q "^L2: end" "$out/l2-direct.out" || { echo -1; return; }
+        echo $(( (t1 - t0) / 1000000 ))
+    done | median
+}
+if [ "${BENCH_L2:-1}" = 1 ]; then
+    if l2=$(bash "$here/l2linux.sh" 2> "$out/l2linux.err"); then
+        u=$(l2_nested "$upq" upstream)
+        p=$(l2_nested "$QEMU_BIN" patched)
+        d=$(l2_direct $l2)
+        printf "bench: %-8s %7d %12d %12d %s  (ms per L2 run)\n" l2-linux "$runs" "$u" "$p" "$(ratio "$u" "$p")"
+        awk -v p="$p" -v d="$d" 'BEGIN { printf "bench: l2-linux direct under TCG %d ms; nested/direct %.2f\n", d, (d > 0 ? p / d : 0) }'
+    else
+        echo "bench: l2-linux: no L2 Linux ($(tail -1 "$out/l2linux.err"))"
+    fi
+fi
 
 [ "${BENCH_CALLGRIND:-0}" = 1 ] || exit 0
 command -v valgrind > /dev/null || {

@@ -14,8 +14,22 @@ fi
 cd "$build"
 echo "mk/build.sh: building $(basename "$build") (ninja; a cold build takes ~20 min on 2 cores)"
 start=$(date +%s)
-# ninja prints one status line per step; keep the log, show progress sparsely.
-if ! ninja qemu-system-x86_64 > ninja.log 2>&1; then
+# ninja prints one status line per step; keep the log, show progress every
+# 10 % of a long build.
+ninja qemu-system-x86_64 > ninja.log 2>&1 &
+npid=$!
+shown=0
+while kill -0 $npid 2> /dev/null; do
+    sleep 5
+    st=$(tail -c 2000 ninja.log | grep -oE '^\[[0-9]+/[0-9]+\]' | tail -1 | tr -d '[]' || true)
+    [ -n "$st" ] && [ "${st#*/}" -ge 100 ] || continue
+    pct=$(( ${st%/*} * 10 / ${st#*/} * 10 ))
+    if [ $pct -gt $shown ]; then
+        shown=$pct
+        echo "mk/build.sh: [$st] $pct % ($(( $(date +%s) - start )) s)"
+    fi
+done
+if ! wait $npid; then
     grep -B2 -A20 "FAILED\|error:" ninja.log | head -60 >&2
     echo "mk/build.sh: build failed; full log: $build/ninja.log" >&2
     exit 1

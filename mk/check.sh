@@ -178,6 +178,29 @@ else
 fi
 echo "   ($(( $(date +%s) - start )) s)"
 
+# 3d. A real Linux L2 under Linux 7.2's KVM in L1, L0 migrated to a file
+#     twice while L2 runs; unpatched 10.2.2 must refuse the first image.
+phase "l2-migrate (real L2 Linux; L0 migrated twice while L1's KVM runs it)"
+start=$(date +%s)
+bash "$here/l2-migrate.sh" patched > "$log/l2-migrate.log" 2>&1
+sed 's/^/   /' "$log/l2-migrate.log" | grep -v ": PASS$\|: FAIL "
+if grep -q "^l2-migrate: patched: PASS" "$log/l2-migrate.log"; then
+    result "l2-migrate: L2 Linux output unchanged across two L0 migrations" pass
+else
+    result "l2-migrate: L2 Linux output unchanged across two L0 migrations" fail \
+        "$(grep -m1 ': FAIL' "$log/l2-migrate.log" | sed 's/^l2-migrate: patched: FAIL //')"
+fi
+if upq=$(bash "$here/upstream.sh" 2>> "$log/upstream-build.err"); then
+    bash "$here/l2-migrate.sh" upstream "$upq" > "$log/l2-migrate-upstream.log" 2>&1
+    if grep -q "^l2-migrate: upstream: FAIL restore 1 failed" "$log/l2-migrate-upstream.log"; then
+        result "l2-migrate: fails on unpatched 10.2.2 (restore refused)" pass
+    else
+        result "l2-migrate: fails on unpatched 10.2.2 (restore refused)" fail \
+            "$(tail -1 "$log/l2-migrate-upstream.log")"
+    fi
+fi
+echo "   ($(( $(date +%s) - start )) s)"
+
 # 4. The tooling itself.
 phase "tooling"
 if (cd "$TOP" && make -s series) > "$log/series.log" 2>&1; then

@@ -17,6 +17,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 KVM_COLUMNS=${KVM_COLUMNS:-"6.12 7.2"}
 KVM_KERNEL_PKG=${KVM_KERNEL_PKG:-linux-image-6.12.95+deb12-amd64}
 L0_QEMU=${KVM_L0_QEMU:-$QEMU_BIN}
+KVM_L0_CPU=EPYC,+svm,+npt,+vgif,+svme-addr-chk
+KVM_L1_CMDLINE="console=ttyS0 quiet panic=-1 rdinit=/init hugepages=160 kvm.force_emulation_prefix=1"
 cache=${SVM_APM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/svm-apm}/kvm
 guest=$QBUILD/tests/tcg/x86_64-softmmu/svm-conformance
 QTEST_BIN=$QBUILD/tests/qtest/svm-conformance-test
@@ -25,6 +27,8 @@ ninja -C "$QBUILD" tests/qtest/svm-conformance-test > /dev/null || {
     exit 1
 }
 status=0
+phases=${KVM_PHASES:-conformance selftests}
+has_phase() { case " $phases " in *" $1 "*) return 0;; esac; return 1; }
 
 # column_root COL ROOT: kernel + busybox + the inner QEMU, its firmware,
 # the guest and the qtest into ROOT; prints the kernel image's path.
@@ -62,8 +66,18 @@ column_root() {
         local built
         built=$(bash "$here/kernel.sh") || return 1
         kernel=$(sed -n 1p <<< "$built")
-        cp -r "$(sed -n 2p <<< "$built")" "$root/selftests"
-        cp "$here/linux/selftests.conf" "$root/selftests.conf"
+        if has_phase selftests; then
+            cp -r "$(sed -n 2p <<< "$built")" "$root/selftests"
+            cp "$here/linux/selftests.conf" "$root/selftests.conf"
+        fi
+    fi
+    if has_phase l2linux; then          # a real Linux as L2 (mk/l2linux.sh)
+        local l2
+        l2=$(bash "$here/l2linux.sh") || return 1
+        mkdir -p "$root/l2"
+        cp "$(sed -n 1p <<< "$l2")" "$root/l2/bzImage"
+        cp "$(sed -n 2p <<< "$l2")" "$root/l2/initrd.gz"
+        echo "${KVM_L2_RUNS:-1} ${KVM_L2_ROUNDS:-1}" > "$root/l2/runs"
     fi
     cp "$pkg/bin/busybox" "$root/bin/"
     # The inner QEMU is the patched binary, with its libraries and firmware.
@@ -84,7 +98,7 @@ column_root() {
     mkdir -p "$root/share"
     ln -s /fw "$root/share/qemu"
     sed "s/@COLUMN@/kvm-$col/" "$here/linux/l1-init.sh" > "$root/init"
-    echo "${KVM_PHASES:-conformance selftests}" > "$root/phases"
+    echo "$phases" > "$root/phases"
     [ "${KVM_SELFTESTS_SLOW:-0}" = 1 ] && touch "$root/selftests-slow"
     chmod +x "$root/init"
     echo "$kernel"
@@ -159,12 +173,20 @@ for col in $KVM_COLUMNS; do
         gzip -1) > "$work/initrd.gz"
     t1=$(date +%s)
     echo "kvm-$col: initramfs $(du -h "$work/initrd.gz" | cut -f1) ($((t1 - t0)) s)"
+    # KVM_PREPARE_ONLY=1: L1's kernel and initramfs for another driver
+    # (mk/l2-migrate.sh runs L0 itself).
+    if [ "${KVM_PREPARE_ONLY:-0}" = 1 ]; then
+        echo "kvm-$col: prepared $kernel $work/initrd.gz"
+        echo "kvm-$col: l0-cpu $KVM_L0_CPU"
+        echo "kvm-$col: l1-cmdline $KVM_L1_CMDLINE"
+        continue
+    fi
     # Boot it under TCG; a hung L1 ends with the L0 time limit.
     timeout "${KVM_L0_TIMEOUT:-1500}" "$L0_QEMU" -M pc -accel tcg \
-        -cpu EPYC,+svm,+npt,+vgif,+svme-addr-chk -m 4096 -smp 2 \
+        -cpu "$KVM_L0_CPU" -m 4096 -smp 2 \
         -nodefaults -display none -no-reboot -serial file:"$work/console.log" \
         -kernel "$kernel" -initrd "$work/initrd.gz" \
-        -append "console=ttyS0 quiet panic=-1 rdinit=/init hugepages=160 kvm.force_emulation_prefix=1" \
+        -append "$KVM_L1_CMDLINE" \
         > "$work/l0.log" 2>&1
     rc=$?
     t2=$(date +%s)
@@ -175,10 +197,19 @@ for col in $KVM_COLUMNS; do
         echo "kvm-$col: L1 timed out after ${KVM_L0_TIMEOUT:-1500} s; last lines:" \
              "$(tail -2 "$work/console.txt" | tr '\n' ' ')"
     fi
-    grep -E "^(svm|nosvm|max|epyc|max-npt|intel|qtest) " "$work/console.txt" \
-        > "$work/results.txt"
-    judge "$col" "$work/results.txt" || status=1
-    if grep -q "^selftest" "$work/console.txt"; then
+    grep -E "^(l2|l2linux|l2-uptime): " "$work/console.txt"
+    if has_phase l2linux && ! grep -q "^l2: end" "$work/console.txt"; then
+        echo "kvm-$col: l2linux: FAIL (no end marker from L2; see $work/console.txt)"
+        status=1
+    fi
+    if has_phase conformance; then
+        grep -E "^(svm|nosvm|max|epyc|max-npt|intel|qtest) " "$work/console.txt" \
+            > "$work/results.txt"
+        judge "$col" "$work/results.txt" || status=1
+    fi
+    if ! has_phase selftests; then
+        :
+    elif grep -q "^selftest" "$work/console.txt"; then
         grep "^selftest: " "$work/console.txt"
         grep "^selftest-why: " "$work/console.txt"
         s() { grep -c "^selftest: $1 " "$work/console.txt"; }

@@ -81,6 +81,27 @@ grep -E "^(not )?ok |^# " /qtest.tap |
     grep -vE "^# (Start|End|random|starting)" | sed "s/^/qtest /"
 echo "kvm-nested: conformance and qtest took $(( $(cut -d. -f1 /proc/uptime) - t0 )) s"
 ;; esac
+# A real Linux as L2 (mk/l2linux.sh), "runs rounds" from /l2/runs: its
+# "L2: " lines become "l2: ", and each run's wall time (L1's clock, which
+# under TCG follows the host's) is "l2linux: run K wall S s".
+case " $phases " in *" l2linux "*)
+read -r runs rounds < /l2/runs
+k=1
+while [ $k -le $runs ]; do
+    echo "kvm-nested: l2linux run $k"
+    t0=$(cut -d' ' -f1 /proc/uptime)
+    /bin/qemu-system-x86_64 -L /fw -M pc -accel kvm -cpu host -m 256 \
+        -nodefaults -display none -no-reboot -serial stdio \
+        -kernel /l2/bzImage -initrd /l2/initrd.gz \
+        -append "console=ttyS0 quiet panic=-1 rdinit=/init l2rounds=$rounds" \
+        < /dev/null 2> /qemu-l2.log | tr -d '\r' |
+        sed -n 's/^L2: /l2: /p; s/^L2-uptime: /l2-uptime: /p'
+    t1=$(cut -d' ' -f1 /proc/uptime)
+    echo "l2linux: run $k wall $(awk "BEGIN { print $t1 - $t0 }") s"
+    [ -s /qemu-l2.log ] && sed 's/^/l2linux: qemu: /' /qemu-l2.log | head -3
+    k=$((k + 1))
+done
+;; esac
 # KVM's selftests: every x86 test, exit 0 PASS, 4 (KSFT_SKIP) SKIP, else
 # FAIL; a test over its limit (selftests.conf) is TIMEOUT.
 if [ -d /selftests ] && case " $phases " in *" selftests "*) true;; *) false;; esac; then

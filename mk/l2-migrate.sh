@@ -1,0 +1,107 @@
+#!/bin/bash
+# Migrate L0 while L1's KVM runs a real Linux L2 (issue: "a real L2 OS").
+#
+#   mk/l2-migrate.sh NAME [L0-QEMU]
+#
+# L0 = L0-QEMU (default the patched binary) under TCG; L1 = Linux 7.2 with
+# KVM built in (mk/kernel.sh); L2 = the same kernel with the busybox init
+# of mk/linux/l2-init.sh, l2rounds=5.  After L2's round 1 and after its
+# round 2, L0 is migrated to a file (live, QMP "migrate" to file:), quit, and
+# restored into a fresh QEMU with -incoming; the last QEMU runs until L1
+# powers off.  The "l2: " lines of the three consoles, joined, must be
+# exactly what an unmigrated L2 prints (computed here, not recorded).
+# Last line: "l2-migrate: NAME: PASS" or "l2-migrate: NAME: FAIL <why>".
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+name=$1
+L0=${2:-$QEMU_BIN}
+work=$BUILD/l2-migrate/$name
+rounds=5
+rm -rf "$work"
+mkdir -p "$work"
+say() { echo "l2-migrate: $name: $*"; }
+fail() { say "FAIL $*"; exit 1; }
+
+prep=$(KVM_COLUMNS=7.2 KVM_PHASES=l2linux KVM_L2_ROUNDS=$rounds KVM_PREPARE_ONLY=1 \
+       KVM_NESTED_WORK=$work/l1 bash "$here/kvm-nested.sh" 2> "$work/prepare.err")
+read -r _ _ kernel initrd < <(grep "^kvm-7.2: prepared " <<< "$prep")
+cpu=$(sed -n 's/^kvm-7.2: l0-cpu //p' <<< "$prep")
+cmdline=$(sed -n 's/^kvm-7.2: l1-cmdline //p' <<< "$prep")
+[ -n "${initrd:-}" ] || fail "cannot prepare L1 ($(tail -1 "$work/prepare.err"))"
+
+# What an unmigrated L2 prints: the checksum of 4 MiB of each round's letter.
+{
+    echo "l2: start rounds=$rounds"
+    for r in $(seq $rounds); do
+        c=$(echo abcdefghijklmnopqrstuvwxyz | cut -c$r)
+        echo "l2: round $r fork/exec 200 io $(head -c 4194304 /dev/zero | tr '\0' "$c" |
+             md5sum | cut -d' ' -f1) same slept"
+    done
+    echo "l2: end"
+} > "$work/expected"
+
+# launch STAGE [IMAGE]: L0 in the background, console and QMP per stage
+launch() {
+    local in=()
+    [ -n "${2:-}" ] && in=(-incoming "file:$2")
+    "$L0" -M pc -accel tcg -cpu "$cpu" -m 2048 -smp 2 -nodefaults \
+        -display none -no-reboot -serial file:"$work/console.$1" \
+        -qmp unix:"$work/qmp.$1",server=on,wait=off \
+        -kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
+        "${in[@]}" > "$work/l0.$1.log" 2>&1 &
+    pid=$!
+}
+# consoles: every console so far, CR dropped
+consoles() { cat "$work"/console.* 2> /dev/null | tr -d '\r'; }
+# wait_for PATTERN SECONDS: until PATTERN is in the consoles or L0 exits
+wait_for() {
+    local t
+    for (( t = 0; t < $2 * 10; t++ )); do
+        consoles | grep -q "$1" && return 0
+        kill -0 $pid 2> /dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
+t0=$(date +%s)
+launch 0
+for stage in 0 1; do
+    marker="^l2: round $((stage + 1)) "
+    if ! wait_for "$marker" 600; then
+        kill -9 $pid 2> /dev/null
+        fail "stage $stage: no '${marker#^}' from L2 (exit: $(tail -1 "$work/l0.$stage.log"); console: $(consoles | tail -1))"
+    fi
+    consoles | grep -q "^l2: end" && fail "stage $stage: L2 ended before the migration"
+    img=$work/l0.$stage.img
+    if ! python3 "$here/qmp.py" "$work/qmp.$stage" \
+            migrate-set-parameters '{"max-bandwidth": 4294967296}' \
+            migrate "{\"uri\": \"file:$img\"}" wait-migration > "$work/qmp.$stage.log" 2>&1; then
+        kill -9 $pid 2> /dev/null
+        fail "migration $((stage + 1)) did not complete ($(tail -1 "$work/qmp.$stage.log"))"
+    fi
+    consoles | grep -q "^l2: end" && fail "migration $((stage + 1)): L2 ended while migrating"
+    python3 "$here/qmp.py" "$work/qmp.$stage" quit > /dev/null 2>&1
+    wait $pid 2> /dev/null
+    say "migration $((stage + 1)) after L2's round $((stage + 1)): $(du -h "$img" | cut -f1) image"
+    launch $((stage + 1)) "$img"
+    if ! python3 "$here/qmp.py" "$work/qmp.$((stage + 1))" wait-incoming \
+            > "$work/qmp.$((stage + 1)).in" 2>&1; then
+        sleep 1
+        kill -9 $pid 2> /dev/null
+        fail "restore $((stage + 1)) failed: $(grep -v '^$' "$work/l0.$((stage + 1)).log" | tail -2 | tr '\n' ' ')"
+    fi
+    rm -f "$work/l0.$((stage - 1)).img"
+done
+# the last L0 runs until L1 powers off
+if ! wait_for "^kvm-nested: done" 600; then
+    kill -9 $pid 2> /dev/null
+    fail "after restore 2: L1 did not finish (exit: $(tail -1 "$work/l0.2.log"); console: $(consoles | tail -1))"
+fi
+wait $pid 2> /dev/null
+rm -f "$work"/l0.*.img
+consoles | grep "^l2: " > "$work/got"
+say "$(grep -c . "$work/got") L2 lines, $(( $(date +%s) - t0 )) s"
+diff -u "$work/expected" "$work/got" > "$work/diff" ||
+    fail "L2's output differs from an unmigrated run: $(grep '^[-+][^-+]' "$work/diff" | head -2 | tr '\n' ' ')"
+say PASS
