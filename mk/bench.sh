@@ -11,6 +11,7 @@
 #   BENCH_CALLGRIND=1  also count host instructions per round trip with
 #                      valgrind --tool=callgrind (slow; stable numbers)
 #   BENCH_L2=0         leave out the l2-linux row (it needs mk/kernel.sh)
+#   BENCH_ROWS="a b"   run only these rows (e.g. BENCH_ROWS=l2-linux)
 set -uo pipefail
 : "${TOP:?run from make}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -65,8 +66,11 @@ ratio() { awk -v u="$1" -v p="$2" 'BEGIN { printf "%.1fx", (p > 0 ? u / p : 0) }
 echo "bench: $(date -u +%F) $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
 echo "bench: -cpu $cpu; ns per round trip (compute: per 256-step block)"
 printf "bench: %-8s %7s %12s %12s %s\n" row n upstream patched upstream/patched
+# BENCH_ROWS="vmmcall l2-linux ...": only these rows
+want() { [ -z "${BENCH_ROWS:-}" ] || case " $BENCH_ROWS " in *" $1 "*) true;; *) false;; esac; }
 for r in "${rows[@]}"; do
     set -- $r
+    want "$1" || continue
     n=$(( $2 * scale ))
     u=$(per_trip "$upq" "$1" "$n")
     p=$(per_trip "$QEMU_BIN" "$1" "$n")
@@ -101,7 +105,7 @@ l2_direct() {  # kernel initrd -> median ms
         echo $(( (t1 - t0) / 1000000 ))
     done | median
 }
-if [ "${BENCH_L2:-1}" = 1 ]; then
+if [ "${BENCH_L2:-1}" = 1 ] && want l2-linux; then
     if l2=$(bash "$here/l2linux.sh" 2> "$out/l2linux.err"); then
         u=$(l2_nested "$upq" upstream)
         p=$(l2_nested "$QEMU_BIN" patched)
