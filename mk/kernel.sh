@@ -67,7 +67,10 @@ cc=gcc
 command -v ccache > /dev/null && cc="ccache gcc"
 export KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=svm-apm \
        KBUILD_BUILD_HOST=svm-apm
-mk() { make -C "$src" -j"$(nproc)" CC="$cc" HOSTCC="$cc" "$@"; }
+# make as if run from a shell: under "make check" MAKELEVEL is not 0, and
+# the selftests' lib.mk then leaves OUTPUT empty and writes to /.
+kmake() { env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make "$@"; }
+mk() { kmake -C "$src" -j"$(nproc)" CC="$cc" HOSTCC="$cc" "$@"; }
 log=$work/build.log
 : > "$log"
 mk tinyconfig >> "$log" 2>&1
@@ -105,7 +108,7 @@ say "bzImage built ($(( $(date +%s) - start )) s)"
 # 5. KVM's selftests, statically linked so the initramfs needs no libraries.
 slog=$work/selftests.log
 start=$(date +%s)
-{ mk headers && make -C "$src/tools/testing/selftests/kvm" -j"$(nproc)" \
+{ mk headers && kmake -C "$src/tools/testing/selftests/kvm" -j"$(nproc)" \
     CC="$cc" ARCH=x86 LDFLAGS="-pthread -no-pie -static" EXTRA_CFLAGS="-no-pie"; } \
     > "$slog" 2>&1 || failed "selftests build" "$slog"
 rm -rf "$out.new"
@@ -113,7 +116,7 @@ mkdir -p "$out.new/selftests"
 cp "$src/arch/x86/boot/bzImage" "$out.new/"
 cp "$src/.config" "$out.new/config"
 # The x86 test list, as the selftests Makefile defines it.
-tests=$(make -s -C "$src/tools/testing/selftests/kvm" ARCH=x86 \
+tests=$(kmake -s -C "$src/tools/testing/selftests/kvm" ARCH=x86 \
         --eval 'print-tests: ; @echo $(TEST_GEN_PROGS)' print-tests 2>/dev/null)
 n=0
 for t in $tests; do
