@@ -10,7 +10,8 @@
 # image has a vCPU in guest mode, quit, and restored into a fresh QEMU with
 # -incoming; the last QEMU runs until L1 powers off.  The "l2: " lines of the three consoles, joined, must be
 # exactly what an unmigrated L2 prints (computed here, not recorded).
-# Last line: "l2-migrate: NAME: PASS" or "l2-migrate: NAME: FAIL <why>".
+# Last line: "l2-migrate: NAME: PASS", "l2-migrate: NAME: FAIL <why>" or
+# "l2-migrate: NAME: XFAIL <the known slowdown>".
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 name=$1
@@ -109,15 +110,30 @@ for stage in 0 1; do
     fi
     rm -f "$work/l0.$((stage - 1)).img"
 done
-# the last L0 runs until L1 powers off
-if ! wait_for "^kvm-nested: done" 600; then
-    kill -9 $pid 2> /dev/null
-    fail "after restore 2: L1 did not finish (exit: $(tail -1 "$work/l0.2.log"); console: $(consoles | tail -1))"
-fi
+# the last L0 runs until L2 ends and L1 powers off
+wait_for "^l2: end" 600 && wait_for "^kvm-nested: done" 120
+done_rc=$?
+kill -9 $pid 2> /dev/null
 wait $pid 2> /dev/null
-rm -f "$work"/l0.*.img
+# Known bug, not understood yet (README, "A real Linux L2"): in about one
+# run of four, after a restore L2's rounds take twice as long each time
+# (7, 15, 30, 61, 122 s) and L1 does not finish after L2 ends.  Reported
+# as XFAIL, with the round times, only when that is what happened and L2's
+# output is still right.
+rounds=$(consoles | sed -n 's/^l2-uptime: round [0-9]* //p' |
+         awk '{ printf "%.0f ", $1 - p; p = $1 }')
+slow=$(awk -v r="$rounds" 'BEGIN { n = split(r, t, " ");
+       for (i = 2; i <= n; i++) if (t[i] > 4 * t[1]) { print 1; exit } }')
 consoles | grep "^l2: " > "$work/got"
-say "$(grep -c . "$work/got") L2 lines, $(( $(date +%s) - t0 )) s"
-diff -u "$work/expected" "$work/got" > "$work/diff" ||
+if ! diff -u "$work/expected" "$work/got" > "$work/diff"; then
+    [ $done_rc = 0 ] || fail "after restore 2: L2/L1 did not finish (rounds: ${rounds}s; console: $(consoles | tail -1))"
     fail "L2's output differs from an unmigrated run: $(grep '^[-+][^-+]' "$work/diff" | head -2 | tr '\n' ' ')"
+fi
+if [ $done_rc != 0 ]; then
+    [ -n "$slow" ] && { say "XFAIL slowdown after restore (known bug): round times ${rounds}s, L1 did not power off"; exit 0; }
+    fail "after restore 2: L1 did not finish (rounds: ${rounds}s; console: $(consoles | tail -1))"
+fi
+rm -f "$work"/l0.*.img
+say "$(grep -c . "$work/got") L2 lines, round times ${rounds}s, $(( $(date +%s) - t0 )) s"
+[ -n "$slow" ] && { say "XFAIL slowdown after restore (known bug): round times ${rounds}s"; exit 0; }
 say PASS
