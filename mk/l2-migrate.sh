@@ -115,8 +115,8 @@ wait_for "^l2: end" 600 && wait_for "^kvm-nested: done" 120
 done_rc=$?
 kill -9 $pid 2> /dev/null
 wait $pid 2> /dev/null
-# Known bug, not understood yet (README, "A real Linux L2"): in about one
-# run of four, after a restore L2's rounds take twice as long each time
+# Known bug, not understood yet (README, "A real Linux L2"): in 2 of 9
+# runs, after a restore L2's rounds take twice as long each time
 # (7, 15, 30, 61, 122 s) and L1 does not finish after L2 ends.  Reported
 # as XFAIL, with the round times, only when that is what happened and L2's
 # output is still right.
