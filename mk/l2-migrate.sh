@@ -111,7 +111,7 @@ for stage in 0 1; do
     rm -f "$work/l0.$((stage - 1)).img"
 done
 # the last L0 runs until L2 ends and L1 powers off
-wait_for "^l2: end" 300 && wait_for "^kvm-nested: done" 30
+wait_for "^l2: end" 420 && wait_for "^kvm-nested: done" 30
 done_rc=$?
 kill -9 $pid 2> /dev/null
 wait $pid 2> /dev/null
