@@ -93,6 +93,12 @@ column_root() {
         cp -L "$fw/$f" "$root/fw/"
     done
     cp "$guest" "$root/svm-conformance"
+    # The features of the CPU L1's KVM runs the guest on (opt/svm/host).
+    gcc -static -O2 -Wall -I "$SRC/tests/tcg/x86_64/system" \
+        -o "$root/bin/svm-host-features" "$here/linux/svm-host-features.c" || {
+        echo "kvm-$col: cannot build mk/linux/svm-host-features.c (gcc, libc6-dev)" >&2
+        return 1
+    }
     # ... and the qtest, which finds the firmware in <bindir>/../share/qemu.
     strip -o "$root/bin/svm-conformance-test" "$QTEST_BIN"
     mkdir -p "$root/share"

@@ -35,6 +35,10 @@ inner() {
     done
     wait $pid 2> /dev/null
 }
+# The rows whose check KVM leaves to the CPU are judged by this CPU's
+# CPUID (SvmScenario.host_decides): the CPU KVM runs the guest on.
+host=$(/bin/svm-host-features)
+echo "kvm-nested: host features $host"
 run() {     # run VARIANT CPU
     start=0
     while :; do
@@ -47,6 +51,7 @@ run() {     # run VARIANT CPU
             -fw_cfg name=opt/svm/start,string=$start \
             -fw_cfg name=opt/svm/accel,string=@COLUMN@ \
             -fw_cfg name=opt/svm/all,string=1 \
+            -fw_cfg name=opt/svm/host,string=$host \
             -kernel /svm-conformance
         sed -n "s/^/$1 /p" /out.txt
         grep -q '^END' /out.txt && break
