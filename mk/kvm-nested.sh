@@ -18,7 +18,19 @@ KVM_COLUMNS=${KVM_COLUMNS:-"6.12 7.2"}
 KVM_KERNEL_PKG=${KVM_KERNEL_PKG:-linux-image-6.12.95+deb12-amd64}
 L0_QEMU=${KVM_L0_QEMU:-$QEMU_BIN}
 KVM_L0_CPU=EPYC,+svm,+npt,+vgif,+svme-addr-chk
-KVM_L1_CMDLINE="console=ttyS0 quiet panic=-1 rdinit=/init hugepages=160 kvm.force_emulation_prefix=1"
+# kvm.tsc_tolerance_ppm: TCG offers neither an invariant TSC nor TSC
+# scaling, so a built-in KVM (7.2) takes the VMs' default TSC rate from
+# L1's early calibration (kvm_timer_init(): max_tsc_khz = tsc_khz without
+# CONSTANT_TSC).  On a loaded host that calibration falls back to the HPET
+# and can be 0.15 % off the refined value; beyond tsc_tolerance_ppm (250)
+# kvm_set_tsc_khz() at vCPU creation fails in set_tsc_khz() ("user
+# requested TSC rate below hardware speed") before it writes the TSC
+# multiplier, which stays 0: kvm_read_l1_tsc() is then constant and every
+# TSC-deadline timer of the guest fires about as late as the guest is old
+# (L2's rounds doubled: 7, 15, 30, 61, 122 s).  Reproduced on an idle
+# machine with tsc_early_khz=2090000; 5000 ppm keeps the rate in
+# tolerance (the guest TSC then runs at the hardware rate, as it does).
+KVM_L1_CMDLINE="console=ttyS0 quiet panic=-1 rdinit=/init hugepages=160 kvm.force_emulation_prefix=1 kvm.tsc_tolerance_ppm=5000"
 cache=${SVM_APM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/svm-apm}/kvm
 guest=$QBUILD/tests/tcg/x86_64-softmmu/svm-conformance
 QTEST_BIN=$QBUILD/tests/qtest/svm-conformance-test
