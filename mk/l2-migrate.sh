@@ -5,18 +5,21 @@
 #
 # L0 = L0-QEMU (default the patched binary) under TCG; L1 = Linux 7.2 with
 # KVM built in (mk/kernel.sh); L2 = the same kernel with the busybox init
-# of mk/linux/l2-init.sh, l2rounds=5.  After L2's round 1 and after its
-# round 2, L0 is migrated to a file (live, QMP "migrate" to file:) until an
-# image has a vCPU in guest mode, quit, and restored into a fresh QEMU with
-# -incoming; the last QEMU runs until L1 powers off.  The "l2: " lines of the three consoles, joined, must be
-# exactly what an unmigrated L2 prints (computed here, not recorded).
+# of mk/linux/l2-init.sh, l2rounds=10.  Twice, after L2 completes a
+# round in the running stage, L0 is migrated to a file (live, QMP "migrate"
+# to file:) until an image has a vCPU in guest mode, quit, and restored
+# into a fresh QEMU with -incoming; the last QEMU runs until L1 powers
+# off.  The "l2: " lines of the three consoles, joined, must be exactly
+# what an unmigrated L2 prints (computed here, not recorded).
 # Last line: "l2-migrate: NAME: PASS" or "l2-migrate: NAME: FAIL <why>".
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 name=$1
 L0=${2:-$QEMU_BIN}
 work=$BUILD/l2-migrate/$name
-rounds=5
+# enough rounds that a migration needing many tries (up to 18 seen) still
+# ends before L2 does
+rounds=10
 rm -rf "$work"
 mkdir -p "$work"
 say() { echo "l2-migrate: $name: $*"; }
@@ -73,8 +76,11 @@ in_guest() {
 
 t0=$(date +%s)
 launch 0
+seen=0
 for stage in 0 1; do
-    marker="^l2: round $((stage + 1)) "
+    # a round L2 completes in this stage (the migration before may have
+    # taken several rounds)
+    marker="^l2: round $((seen + 1)) "
     if ! wait_for "$marker" 600; then
         kill -9 $pid 2> /dev/null
         fail "stage $stage: no '${marker#^}' from L2 (exit: $(tail -1 "$work/l0.$stage.log"); console: $(consoles | tail -1))"
@@ -97,9 +103,10 @@ for stage in 0 1; do
     done
     [ -f "$img" ] || { kill -9 $pid; fail "migration $((stage + 1)): no stop in guest mode in 20 tries"; }
     consoles | grep -q "^l2: end" && fail "migration $((stage + 1)): L2 ended while migrating"
+    seen=$(consoles | grep -c "^l2: round ")
     python3 "$here/qmp.py" "$work/qmp.$stage" quit > /dev/null 2>&1
     wait $pid 2> /dev/null
-    say "migration $((stage + 1)) after L2's round $((stage + 1)): $(du -h "$img" | cut -f1) image, a vCPU in guest mode (try $try)"
+    say "migration $((stage + 1)) after L2's round $seen: $(du -h "$img" | cut -f1) image, a vCPU in guest mode (try $try)"
     launch $((stage + 1)) "$img"
     if ! python3 "$here/qmp.py" "$work/qmp.$((stage + 1))" wait-incoming \
             > "$work/qmp.$((stage + 1)).in" 2>&1; then

@@ -99,11 +99,14 @@ while [ $k -le $runs ]; do
         -nodefaults -display none -no-reboot -serial stdio \
         -kernel /l2/bzImage -initrd /l2/initrd.gz \
         -append "console=ttyS0 quiet panic=-1 rdinit=/init l2rounds=$rounds" \
-        < /dev/null 2> /qemu-l2.log | tr -d '\r' |
+        < /dev/null 2> /qemu-l2.log | tr -d '\r' | tee /l2-console.txt |
         sed -n 's/^L2: /l2: /p; s/^L2-uptime: /l2-uptime: /p'
     t1=$(cut -d' ' -f1 /proc/uptime)
     echo "l2linux: run $k wall $(awk "BEGIN { print $t1 - $t0 }") s"
     [ -s /qemu-l2.log ] && sed 's/^/l2linux: qemu: /' /qemu-l2.log | head -3
+    # no end marker: L2's own last words (a panic, say)
+    grep -q "^L2: end" /l2-console.txt ||
+        tail -5 /l2-console.txt | sed 's/^/l2linux: L2 console: /'
     k=$((k + 1))
 done
 ;; esac
