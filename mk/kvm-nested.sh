@@ -1,7 +1,8 @@
 #!/bin/bash
 # make check-kvm-nested: the kvm columns, with Linux's KVM running inside
 # the patched TCG QEMU:
-#   L0 = patched QEMU (or KVM_L0_QEMU), TCG, -cpu EPYC,+svm,+npt,+vgif,+svme-addr-chk
+#   L0 = patched QEMU (or KVM_L0_QEMU), TCG, -cpu $KVM_L0_CPU (EPYC with SVM
+#        and the SVM features TCG offers)
 #   L1 = a Linux kernel with kvm-amd nested=1 + the patched QEMU
 #   L2 = the conformance guest under -accel kvm (its own L2s are L3)
 # One column per L1 kernel (KVM_COLUMNS, default "6.12 7.2"):
@@ -17,9 +18,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 KVM_COLUMNS=${KVM_COLUMNS:-"6.12 7.2"}
 KVM_KERNEL_PKG=${KVM_KERNEL_PKG:-linux-image-6.12.95+deb12-amd64}
 L0_QEMU=${KVM_L0_QEMU:-$QEMU_BIN}
-KVM_L0_CPU=EPYC,+svm,+npt,+vgif,+svme-addr-chk
-# kvm.tsc_tolerance_ppm: TCG offers neither an invariant TSC nor TSC
-# scaling, so a built-in KVM (7.2) takes the VMs' default TSC rate from
+KVM_L0_CPU=EPYC,+svm,+npt,+vgif,+svme-addr-chk,+tsc-scale,+pause-filter
+# kvm.tsc_tolerance_ppm: TCG offers no invariant TSC, and L0 = 10.2.2
+# (KVM_L0_QEMU) no TSC scaling, so a built-in KVM (7.2) takes the VMs' default TSC rate from
 # L1's early calibration (kvm_timer_init(): max_tsc_khz = tsc_khz without
 # CONSTANT_TSC).  On a loaded host that calibration falls back to the HPET
 # and can be 0.15 % off the refined value; beyond tsc_tolerance_ppm (250)
