@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 KVM_COLUMNS=${KVM_COLUMNS:-"6.12 7.2"}
 KVM_KERNEL_PKG=${KVM_KERNEL_PKG:-linux-image-6.12.95+deb12-amd64}
 L0_QEMU=${KVM_L0_QEMU:-$QEMU_BIN}
-KVM_L0_CPU=EPYC,+svm,+npt,+vgif,+svme-addr-chk,+tsc-scale,+pause-filter
+KVM_L0_CPU=EPYC,+svm,+npt,+vgif,+svme-addr-chk,+tsc-scale,+pause-filter,+vnmi
 # kvm.tsc_tolerance_ppm: TCG offers no invariant TSC, and L0 = 10.2.2
 # (KVM_L0_QEMU) no TSC scaling, so a built-in KVM (7.2) takes the VMs' default TSC rate from
 # L1's early calibration (kvm_timer_init(): max_tsc_khz = tsc_khz without
@@ -31,7 +31,13 @@ KVM_L0_CPU=EPYC,+svm,+npt,+vgif,+svme-addr-chk,+tsc-scale,+pause-filter
 # (L2's rounds doubled: 7, 15, 30, 61, 122 s).  Reproduced on an idle
 # machine with tsc_early_khz=2090000; 5000 ppm keeps the rate in
 # tolerance (the guest TSC then runs at the hardware rate, as it does).
-KVM_L1_CMDLINE="console=ttyS0 quiet panic=-1 rdinit=/init hugepages=160 kvm.force_emulation_prefix=1 kvm.tsc_tolerance_ppm=5000"
+# tsc=reliable: L1's TSC is TCG's, the host's TSC, but under TCG's timing
+# noise L1's clocksource watchdog finds it skewed against the HPET and
+# marks it unstable; KVM then re-bases every vCPU's TSC offset on each
+# vCPU load (kvm_arch_vcpu_load(), "SMP vm created on host with unstable
+# TSC"), so tsc_scaling_sync saw vCPUs' TSCs disagree by microseconds and
+# nested_tsc_scaling_test skipped (clocksource not TSC).
+KVM_L1_CMDLINE="console=ttyS0 quiet panic=-1 rdinit=/init hugepages=160 kvm.force_emulation_prefix=1 kvm.tsc_tolerance_ppm=5000 tsc=reliable"
 cache=${SVM_APM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/svm-apm}/kvm
 guest=$QBUILD/tests/tcg/x86_64-softmmu/svm-conformance
 QTEST_BIN=$QBUILD/tests/qtest/svm-conformance-test
@@ -119,6 +125,8 @@ column_root() {
     sed "s/@COLUMN@/kvm-$col/" "$here/linux/l1-init.sh" > "$root/init"
     echo "$phases" > "$root/phases"
     [ "${KVM_SELFTESTS_SLOW:-0}" = 1 ] && touch "$root/selftests-slow"
+    # KVM_SELFTESTS_ONLY="name ...": run just these (triage)
+    [ -n "${KVM_SELFTESTS_ONLY:-}" ] && echo " $KVM_SELFTESTS_ONLY " > "$root/selftests-only"
     chmod +x "$root/init"
     echo "$kernel"
 }
@@ -231,6 +239,8 @@ for col in $KVM_COLUMNS; do
     elif grep -q "^selftest" "$work/console.txt"; then
         grep "^selftest: " "$work/console.txt"
         grep "^selftest-why: " "$work/console.txt"
+        grep "^selftest-log: " "$work/console.txt"
+        grep "^selftest-env: " "$work/console.txt"
         s() { grep -c "^selftest: $1 " "$work/console.txt"; }
         nt=$(grep -c "^selftest: " "$work/console.txt")
         echo "selftests: $nt tests, $(s PASS) passed, $(( $(s FAIL) + $(s TIMEOUT) )) failed, $(s SKIP) skipped"

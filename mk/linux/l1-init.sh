@@ -115,9 +115,17 @@ done
 if [ -d /selftests ] && case " $phases " in *" selftests "*) true;; *) false;; esac; then
     t0=$(cut -d. -f1 /proc/uptime)
     echo "kvm-nested: selftests"
+    # triage runs (KVM_SELFTESTS_ONLY) also show L1's clock
+    [ -f /selftests-only ] && {
+        echo "selftest-env: clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)"
+        dmesg | grep -i -E "tsc|clocksource" | head -8 | sed 's/^/selftest-env: /'
+    }
     # x86 (SVM and nested) tests first, then the generic ones
     for t in $(cd /selftests && { find x86 -type f | sort; find . -maxdepth 1 -type f ! -name .complete | sed 's|^\./||' | sort; }); do
         name=${t#x86/}
+        if [ -f /selftests-only ] && ! grep -q " $name " /selftests-only; then
+            continue
+        fi
         limit=$(sed -n "s/^limit $name //p" /selftests.conf)
         args=$(sed -n "s/^args $name //p" /selftests.conf)
         skip=$(sed -n "s/^skip $name //p" /selftests.conf)
@@ -145,7 +153,12 @@ if [ -d /selftests ] && case " $phases " in *" selftests "*) true;; *) false;; e
         echo "selftest: $v $name ($((s1 - s0)) s)"
         [ $v = PASS ] ||
             echo "selftest-why: $name $(grep -v '^ *$' /tmp/st.log | tail -3 | tr '\n' ' ' | cut -c1-300)"
+        # a failure's first lines too, for its triage
+        [ $v = FAIL ] && grep -v '^ *$' /tmp/st.log | head -8 | cut -c1-200 |
+            sed "s/^/selftest-log: $name /"
     done
+    [ -f /selftests-only ] &&
+        dmesg | grep -i -E "unstable|tsc:|clocksource:.*switch" | tail -6 | sed 's/^/selftest-env: after: /'
     echo "kvm-nested: selftests took $(( $(cut -d. -f1 /proc/uptime) - t0 )) s"
 fi
 echo "kvm-nested: done"
