@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 KVM_COLUMNS=${KVM_COLUMNS:-"6.12 7.2"}
 KVM_KERNEL_PKG=${KVM_KERNEL_PKG:-linux-image-6.12.95+deb12-amd64}
 L0_QEMU=${KVM_L0_QEMU:-$QEMU_BIN}
-KVM_L0_CPU=EPYC,+svm,+npt,+vgif,+svme-addr-chk,+tsc-scale,+pause-filter,+vnmi
+KVM_L0_CPU=${KVM_L0_CPU:-EPYC,+svm,+npt,+vgif,+svme-addr-chk,+tsc-scale,+pause-filter,+vnmi}
 # kvm.tsc_tolerance_ppm: TCG offers no invariant TSC, and L0 = 10.2.2
 # (KVM_L0_QEMU) no TSC scaling, so a built-in KVM (7.2) takes the VMs' default TSC rate from
 # L1's early calibration (kvm_timer_init(): max_tsc_khz = tsc_khz without
@@ -37,7 +37,7 @@ KVM_L0_CPU=EPYC,+svm,+npt,+vgif,+svme-addr-chk,+tsc-scale,+pause-filter,+vnmi
 # vCPU load (kvm_arch_vcpu_load(), "SMP vm created on host with unstable
 # TSC"), so tsc_scaling_sync saw vCPUs' TSCs disagree by microseconds and
 # nested_tsc_scaling_test skipped (clocksource not TSC).
-KVM_L1_CMDLINE="console=ttyS0 quiet panic=-1 rdinit=/init hugepages=160 kvm.force_emulation_prefix=1 kvm.tsc_tolerance_ppm=5000 tsc=reliable"
+KVM_L1_CMDLINE="console=ttyS0 quiet panic=-1 rdinit=/init hugepages=160 kvm.force_emulation_prefix=1 kvm.tsc_tolerance_ppm=5000 tsc=reliable kvm_amd.dump_invalid_vmcb=1"
 cache=${SVM_APM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/svm-apm}/kvm
 guest=$QBUILD/tests/tcg/x86_64-softmmu/svm-conformance
 QTEST_BIN=$QBUILD/tests/qtest/svm-conformance-test

@@ -159,6 +159,9 @@ if [ -d /selftests ] && case " $phases " in *" selftests "*) true;; *) false;; e
     done
     [ -f /selftests-only ] &&
         dmesg | grep -i -E "unstable|tsc:|clocksource:.*switch" | tail -6 | sed 's/^/selftest-env: after: /'
+    # and a VMCB KVM found invalid (kvm_amd.dump_invalid_vmcb=1)
+    [ -f /selftests-only ] &&
+        dmesg | sed -n '/VMCB Control Area/,$p' | head -150 | sed 's/^/selftest-env: vmcb: /'
     echo "kvm-nested: selftests took $(( $(cut -d. -f1 /proc/uptime) - t0 )) s"
 fi
 echo "kvm-nested: done"
