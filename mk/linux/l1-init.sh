@@ -130,6 +130,10 @@ if [ -d /selftests ] && case " $phases " in *" selftests "*) true;; *) false;; e
         args=$(sed -n "s/^args $name //p" /selftests.conf)
         skip=$(sed -n "s/^skip $name //p" /selftests.conf)
         slow=$(sed -n "s/^slow $name //p" /selftests.conf)
+        timing=$(sed -n "s/^timing $name //p" /selftests.conf)
+        if [ -n "$timing" ] && [ ! -f /selftests-slow ]; then
+            skip="timing under TCG: $timing (KVM_SELFTESTS_SLOW=1 runs it)"
+        fi
         if [ -n "$slow" ]; then
             if [ -f /selftests-slow ]; then
                 limit=1800
