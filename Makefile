@@ -62,7 +62,7 @@ guests: qemu
 
 # Same tree, AddressSanitizer and UBSan, for make fuzz.
 qemu-asan: src
-	@bash mk/build.sh $(SRC) $(BUILD)/qemu-asan --enable-asan --enable-ubsan
+	@bash mk/build-asan.sh $(SRC) $(BUILD)/qemu-asan
 
 bench: guests
 	@bash mk/bench.sh

@@ -12,7 +12,7 @@ if [ ! -f "$build/build.ninja" ]; then
     bash "$here/configure.sh" "$src" "$build" "$@"
 fi
 cd "$build"
-echo "mk/build.sh: building $(basename "$build") (ninja; a cold build takes ~20 min on 2 cores)"
+echo "mk/build.sh: building $(basename "$build") (ninja; a cold build takes 8-11 min on 2 cores)"
 start=$(date +%s)
 # ninja prints one status line per step; keep the log, show progress every
 # 10 % of a long build.

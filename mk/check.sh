@@ -24,7 +24,7 @@ phase() { echo "== $1"; }
 #    SVM conformance guest judging the tcg column itself.
 phase "check-tcg (x86_64-softmmu system tests)"
 start=$(date +%s)
-make -C "$QBUILD" -k check-tcg > "$log/check-tcg.log" 2>&1
+make -C "$QBUILD" -k -j"$(nproc)" check-tcg > "$log/check-tcg.log" 2>&1
 tcg_rc=$?
 grep -E "^  TEST" "$log/check-tcg.log" | sed 's/^  TEST *//' | sort -u > "$log/tcg-tests"
 # Failed make targets are run-<test>[-<variant>]; map them to TEST lines.
@@ -169,8 +169,7 @@ echo "   ($(( $(date +%s) - start )) s)"
 # 3c. Robustness: the fuzzing mode under ASan and UBSan, fixed seeds.
 phase "fuzz (ASan + UBSan build, fixed seeds)"
 start=$(date +%s)
-if bash "$here/build.sh" "$SRC" "$BUILD/qemu-asan" --enable-asan --enable-ubsan \
-        > "$log/asan-build.log" 2>&1; then
+if bash "$here/build-asan.sh" "$SRC" "$BUILD/qemu-asan" > "$log/asan-build.log" 2>&1; then
     FUZZ_SEEDS=${CHECK_FUZZ_SEEDS:-4} FUZZ_SEED0=1 FUZZ_ITERS=20000 \
         bash "$here/fuzz.sh" > "$log/fuzz.log" 2>&1
     sed 's/^/   /' "$log/fuzz.log" | grep -v "^   fuzz:   reproduce" | head -20

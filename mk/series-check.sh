@@ -18,7 +18,7 @@ for c in $(git -C "$SRC" rev-list --reverse upstream..master); do
         echo "FAILED $n $subject: does not build (see $b/build-$n.log)"
         exit 1
     fi
-    if ! make -C "$b/qemu" check-tcg > "$b/check-tcg-$n.log" 2>&1; then
+    if ! make -C "$b/qemu" -j"$(nproc)" check-tcg > "$b/check-tcg-$n.log" 2>&1; then
         grep -h -B1 -A1 "FAIL\|XPASS\|Error" "$b/check-tcg-$n.log" \
             "$b"/qemu/tests/tcg/x86_64-softmmu/*.out 2>/dev/null | head -20
         echo "FAILED $n $subject: check-tcg (see $b/check-tcg-$n.log)"
